@@ -1,0 +1,84 @@
+// The command line: wiring, exit codes (SPEC §6: 0 ok, 1 invalid input, 2 usage, 3 internal) and streams.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import stringWidth from 'string-width';
+import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
+import { registerCheck } from './commands/check.js';
+import { registerScore } from './commands/score.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export interface MainIo {
+  stdout?: Context['stdout'];
+  stderr?: Context['stderr'];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const args = argv.slice(2);
+  const langIndex = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const requested = langIndex < 0 ? undefined : args[langIndex]!.includes('=') ? args[langIndex]!.split('=')[1] : args[langIndex + 1];
+  const colourFlag = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
+  const context: Context = {
+    stdout,
+    stderr,
+    env,
+    language: languageFrom(env, requested),
+    paint: await paintFor(colourWanted(stdout, env, colourFlag)),
+    paintErr: await paintFor(colourWanted(stderr, env, colourFlag)),
+  };
+
+  const program = new Command('civscore')
+    .description('civscore — scoring engine for simulated civility-index assessments (文明城市模拟测评)')
+    .version(version(), '-V, --version')
+    .option('--lang <zh|en>', 'language of messages (default: from LANG)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+    })
+    .exitOverride()
+    .showHelpAfterError(false);
+  program.configureHelp({ ...program.configureHelp(), displayWidth: (text: string) => stringWidth(text) } as never);
+
+  registerScore(program, context);
+  registerCheck(program, context);
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+  }
+
+  let code = 0;
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error) {
+    code = exitCodeFor(error, context);
+  }
+  process.exitCode = code;
+  return code;
+}
+
+function exitCodeFor(error: unknown, context: Context): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof InvalidInputError) return 1;
+  if (error instanceof UsageError) {
+    context.stderr.write(`civscore: ${context.language === 'zh' ? error.messageZh : error.message}\n`);
+    return 2;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  context.stderr.write(`civscore: internal error (a bug — please report it with the command you ran):\n${detail}\n`);
+  return 3;
+}

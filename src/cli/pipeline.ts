@@ -1,0 +1,136 @@
+// The scoring pipeline shared by `score` and `check`: files → io → core. `check` runs it all and writes
+// nothing, so the two commands always agree on which inputs are valid.
+
+import { existsSync, statSync } from 'node:fs';
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import type { RejectedRow } from '../core/records.js';
+import { buildResults, type ResultsFile } from '../core/results.js';
+import { FindingCollector, score, type ScoreOutput } from '../core/score.js';
+import type { RuleSet } from '../core/types.js';
+import { readComponents } from '../io/components.js';
+import type { EncodingName } from '../io/decode.js';
+import { displayPath } from '../io/paths.js';
+import { previousPeriodOf, readResultsFile } from '../io/previous.js';
+import { readRecords, type CsvFileReport } from '../io/records.js';
+import { bundledRulesPath, loadRules } from '../io/rules.js';
+import { UsageError } from './context.js';
+
+export interface PipelineOptions {
+  rules?: string;
+  records: string[];
+  period?: string;
+  previous?: string;
+  components?: string;
+  encoding?: EncodingName;
+  delimiter?: string;
+  skipInvalid: boolean;
+  /** `check` may be run on rules alone. */
+  requireRecords: boolean;
+}
+
+export interface PipelineOutcome {
+  /** Errors and warnings, in report order. */
+  diagnostics: Diagnostic[];
+  ruleSet?: RuleSet;
+  inputs: CsvFileReport[];
+  rejected: RejectedRow[];
+  scored?: ScoreOutput;
+  results?: ResultsFile;
+  period: string | null;
+}
+
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function checkInputFilesExist(files: readonly string[]): void {
+  for (const file of files) {
+    if (!existsSync(file)) throw new UsageError(`file not found: ${file}`, `找不到文件：${file}`);
+    if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder, not a CSV file`, `${file} 是文件夹，不是 CSV 文件`);
+  }
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
+  if (options.period !== undefined && !PERIOD_PATTERN.test(options.period)) {
+    throw new UsageError(`--period must be YYYY-MM, got "${options.period}"`, `--period 必须是 YYYY-MM 格式，收到 "${options.period}"`);
+  }
+  if (options.requireRecords && options.records.length === 0) {
+    throw new UsageError('--records needs at least one CSV file', '--records 至少需要一个 CSV 文件');
+  }
+  checkInputFilesExist([...options.records, ...(options.components ? [options.components] : [])]);
+  const rulesPath = options.rules ?? bundledRulesPath();
+  if (!existsSync(rulesPath)) throw new UsageError(`rule set not found: ${rulesPath}`, `找不到测评细则：${rulesPath}`);
+
+  const outcome: PipelineOutcome = { diagnostics: [], inputs: [], rejected: [], period: options.period ?? null };
+  const loaded = loadRules(rulesPath);
+  outcome.diagnostics.push(...loaded.diagnostics);
+  const ruleSet = loaded.ruleSet;
+  if (!ruleSet) return outcome;
+  outcome.ruleSet = ruleSet;
+
+  let previous;
+  if (options.previous !== undefined) {
+    const read = readResultsFile(options.previous);
+    outcome.diagnostics.push(...read.diagnostics);
+    if (read.results) previous = previousPeriodOf(read.results);
+  }
+
+  let componentScores;
+  const configured = ruleSet.scoring.components;
+  if (options.components !== undefined) {
+    if (!configured) {
+      outcome.diagnostics.push(diagnostic('COMP_NOT_CONFIGURED', { file: displayPath(options.components) }));
+    } else {
+      const read = await readComponents(options.components, ruleSet, { encoding: options.encoding });
+      outcome.diagnostics.push(...read.diagnostics);
+      componentScores = read.scores;
+    }
+  } else if (configured && options.records.length > 0) {
+    outcome.diagnostics.push(
+      diagnostic('COMP_FILE_REQUIRED', {}, { components: configured.map((c) => `${c.id} ${c.weight.toExactString()}`).join(', ') }),
+    );
+  }
+
+  if (options.records.length === 0) return outcome;
+  const collector = new FindingCollector();
+  const read = await readRecords(
+    options.records,
+    ruleSet,
+    { encoding: options.encoding, delimiter: options.delimiter, period: options.period },
+    collector,
+  );
+  outcome.inputs = read.inputs;
+  outcome.rejected = read.rejected;
+  outcome.diagnostics.push(...read.fileDiagnostics);
+  if (!options.skipInvalid) for (const row of read.rejected) outcome.diagnostics.push(...row.diagnostics);
+
+  if (options.period === undefined) {
+    const months = [...read.months].sort();
+    if (months.length === 1) outcome.period = months[0]!;
+    else if (months.length > 1) outcome.diagnostics.push(diagnostic('PERIOD_MIXED', {}, { months: months.join(', ') }, 'warning'));
+    else outcome.diagnostics.push(diagnostic('PERIOD_UNKNOWN', {}, {}, 'warning'));
+  }
+  if (hasErrors(outcome.diagnostics)) return outcome;
+
+  const scored = score({
+    ruleSet,
+    collector,
+    ...(previous ? { previous } : {}),
+    ...(componentScores ? { components: componentScores } : {}),
+  });
+  outcome.diagnostics.push(...scored.diagnostics);
+  if (hasErrors(scored.diagnostics)) return outcome;
+  outcome.scored = scored;
+  outcome.results = buildResults(ruleSet, scored, {
+    period: outcome.period,
+    rulesSha256: loaded.sha256,
+    inputs: read.inputs.map((i) => ({ path: i.path, sha256: i.sha256, encoding: i.encoding, rows: i.rows })),
+    records: read.records,
+    accepted: read.accepted,
+    rejected: read.rejected.length,
+    withPrevious: previous !== undefined,
+  });
+  return outcome;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

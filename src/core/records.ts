@@ -1,0 +1,189 @@
+// SPEC §3: what a records header and row must hold, checked against the rule set. Pure.
+
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { AcceptedRecord, RuleSet, Source } from './types.js';
+
+export type ColumnKey = 'site' | 'item' | 'count' | 'date' | 'recordId' | 'inspector' | 'note' | 'photo';
+
+/** Accepted headers per column, matched case-insensitively after trimming. */
+export const RECORD_HEADERS: Record<ColumnKey, readonly string[]> = {
+  site: ['site_id', '点位编号'],
+  item: ['item_code', '测评标准编号', '问题编号'],
+  count: ['count', '数量', '处数'],
+  date: ['date', '日期'],
+  recordId: ['record_id', '记录编号'],
+  inspector: ['inspector', '测评员'],
+  note: ['note', '备注'],
+  photo: ['photo', '照片'],
+};
+
+const COLUMN_ZH: Record<ColumnKey, string> = {
+  site: '点位编号', item: '测评标准编号', count: '数量', date: '日期', recordId: '记录编号',
+  inspector: '测评员', note: '备注', photo: '照片',
+};
+
+export type HeaderMap = Partial<Record<ColumnKey, number>>;
+
+/** Trims ASCII and full-width spaces and NFKC-normalises (`Ｃ０３－０１` → `C03-01`, `９５．５` → `95.5`). */
+export function cleanCell(value: string | undefined): string {
+  if (value === undefined) return '';
+  return value.normalize('NFKC').replace(/^[\s\u3000\uFEFF]+|[\s\u3000\uFEFF]+$/g, '');
+}
+
+export function normaliseHeader(value: string): string {
+  return cleanCell(value).toLowerCase();
+}
+
+export function mapHeader(fields: readonly string[], file: string, line: number): { map?: HeaderMap; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const map: HeaderMap = {};
+  const lookup = new Map<string, ColumnKey>();
+  for (const [key, names] of Object.entries(RECORD_HEADERS) as [ColumnKey, readonly string[]][]) {
+    for (const name of names) lookup.set(name.toLowerCase(), key);
+  }
+  fields.forEach((raw, index) => {
+    const key = lookup.get(normaliseHeader(raw));
+    if (key === undefined) return;
+    const first = map[key];
+    if (first !== undefined) {
+      diagnostics.push(
+        diagnostic('REC_DUPLICATE_COLUMN', { file, line, col: index + 1 }, {
+          column: key, columnZh: COLUMN_ZH[key], first: first + 1, second: index + 1,
+        }),
+      );
+      return;
+    }
+    map[key] = index;
+  });
+  if (map.site === undefined) {
+    diagnostics.push(
+      diagnostic('REC_MISSING_COLUMN', { file, line, col: 1 }, {
+        column: 'site', columnZh: COLUMN_ZH.site, accepted: RECORD_HEADERS.site.join(' / '),
+      }),
+    );
+  }
+  return diagnostics.length ? { diagnostics } : { map, diagnostics };
+}
+
+const DATE_PATTERN = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/;
+const COUNT_PATTERN = /^\d+$/;
+/** Counts above this are almost certainly typos (a phone number, a date) and would lose exactness. */
+export const MAX_COUNT = 1_000_000;
+
+export function parseDate(text: string): string | undefined {
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return undefined;
+  const [, y, m, d] = match;
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return undefined;
+  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export interface RowFields {
+  site: string;
+  item: string;
+  count: string;
+  date: string;
+  recordId: string;
+}
+
+export interface RejectedRow {
+  source: Source;
+  fields: RowFields;
+  diagnostics: Diagnostic[];
+}
+
+export type RowOutcome =
+  | { record: AcceptedRecord; date?: string }
+  | { rejected: RejectedRow };
+
+/** Checks rows against the rule set; remembers record ids to catch duplicates across files. */
+export class RecordChecker {
+  private readonly firstRecordId = new Map<string, string>();
+
+  constructor(
+    private readonly ruleSet: RuleSet,
+    private readonly period?: string,
+  ) {}
+
+  check(raw: readonly string[], map: HeaderMap, headerLength: number, file: string, line: number): RowOutcome {
+    const cell = (key: ColumnKey): string => {
+      const index = map[key];
+      return index === undefined ? '' : cleanCell(raw[index]);
+    };
+    const fields: RowFields = {
+      site: cell('site'), item: cell('item'), count: cell('count'), date: cell('date'), recordId: cell('recordId'),
+    };
+    const diagnostics: Diagnostic[] = [];
+    const at = (key: ColumnKey) => ({ file, line, col: (map[key] ?? 0) + 1, field: RECORD_HEADERS[key][0] });
+
+    if (raw.length > headerLength && raw.slice(headerLength).some((v) => cleanCell(v) !== '')) {
+      diagnostics.push(diagnostic('REC_EXTRA_FIELDS', { file, line, col: headerLength + 1 }, { count: raw.length, expected: headerLength }));
+    }
+    const site = this.ruleSet.siteById.get(fields.site);
+    if (fields.site === '') diagnostics.push(diagnostic('REC_MISSING_SITE', at('site')));
+    else if (!site) diagnostics.push(diagnostic('REC_UNKNOWN_SITE', at('site'), { site: fields.site }));
+
+    if (fields.item !== '') {
+      const item = this.ruleSet.itemByCode.get(fields.item);
+      if (!item) diagnostics.push(diagnostic('REC_UNKNOWN_ITEM', at('item'), { item: fields.item }));
+      else if (site && item.category !== site.category) {
+        diagnostics.push(
+          diagnostic('REC_ITEM_WRONG_CATEGORY', at('item'), {
+            item: item.code, itemCategory: item.category, site: site.id, siteCategory: site.category,
+          }),
+        );
+      }
+    }
+
+    let count = 1;
+    if (fields.count !== '') {
+      if (fields.item === '') {
+        diagnostics.push(diagnostic('REC_COUNT_WITHOUT_ITEM', at('count'), { value: fields.count }));
+      } else if (!COUNT_PATTERN.test(fields.count) || Number(fields.count) < 1 || Number(fields.count) > MAX_COUNT) {
+        diagnostics.push(diagnostic('REC_BAD_COUNT', at('count'), { value: fields.count }));
+      } else {
+        count = Number(fields.count);
+      }
+    }
+
+    let date: string | undefined;
+    if (fields.date !== '') {
+      date = parseDate(fields.date);
+      if (date === undefined) diagnostics.push(diagnostic('REC_BAD_DATE', at('date'), { value: fields.date }));
+      else if (this.period !== undefined && date.slice(0, 7) !== this.period) {
+        diagnostics.push(diagnostic('REC_DATE_OUTSIDE_PERIOD', at('date'), { date, period: this.period }));
+      }
+    }
+
+    const source: Source = { file, line };
+    if (fields.recordId !== '') {
+      source.recordId = fields.recordId;
+      const first = this.firstRecordId.get(fields.recordId);
+      if (first !== undefined) {
+        diagnostics.push(diagnostic('REC_DUPLICATE_ID', at('recordId'), { id: fields.recordId, first }));
+      }
+    }
+
+    if (diagnostics.length > 0) return { rejected: { source, fields, diagnostics } };
+    if (source.recordId !== undefined) this.firstRecordId.set(source.recordId, `${file}:${line}`);
+    const record: AcceptedRecord = { site: fields.site, count, source };
+    if (fields.item !== '') record.item = fields.item;
+    const keep = (key: ColumnKey) => {
+      const index = map[key];
+      const value = index === undefined ? '' : (raw[index] ?? '');
+      return value.trim() === '' ? undefined : value;
+    };
+    const inspector = keep('inspector');
+    const note = keep('note');
+    const photo = keep('photo');
+    if (inspector !== undefined) record.inspector = inspector;
+    if (note !== undefined) record.note = note;
+    if (photo !== undefined) record.photo = photo;
+    return date !== undefined ? { record, date } : { record };
+  }
+}

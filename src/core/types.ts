@@ -1,0 +1,91 @@
+import type { Rational } from './rational.js';
+
+export interface Unit {
+  id: string;
+  name: string;
+  group: string;
+  parent?: string;
+}
+
+export interface Item {
+  code: string;
+  text: string;
+  category: string;
+  points: Rational;
+  cap?: Rational;
+  veto: boolean;
+}
+
+export interface Category {
+  id: string;
+  name: string;
+  weight: Rational;
+  lead?: string;
+  quota?: number;
+  items: Item[];
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  category: string;
+  unit: string;
+  address?: string;
+  lead?: string;
+}
+
+export interface Grade {
+  name: string;
+  min: Rational;
+}
+
+export interface Component {
+  id: string;
+  weight: Rational;
+}
+
+export interface ScoringOptions {
+  unitScore: 'weighted_mean' | 'deduction_total';
+  coverage: 'inspected' | 'all';
+  repeatMultiplier: Rational;
+  redList: number;
+  blackList: number;
+  /** Highest `min` first. */
+  grades: Grade[];
+  /** Including `field`; undefined when the rule set does not weigh components. */
+  components?: Component[];
+  stars?: { min: Rational };
+}
+
+export interface RuleSet {
+  name: string;
+  version: string;
+  fullScore: Rational;
+  scoring: ScoringOptions;
+  units: Unit[];
+  categories: Category[];
+  sites: Site[];
+  unitById: Map<string, Unit>;
+  categoryById: Map<string, Category>;
+  itemByCode: Map<string, Item>;
+  siteById: Map<string, Site>;
+}
+
+/** Where a record came from: the file as the user named it and the physical line where the row starts. */
+export interface Source {
+  file: string;
+  line: number;
+  recordId?: string;
+}
+
+/** One accepted record, already checked against the rule set. */
+export interface AcceptedRecord {
+  site: string;
+  /** undefined = the site was visited and nothing was found. */
+  item?: string;
+  count: number;
+  source: Source;
+  inspector?: string;
+  note?: string;
+  photo?: string;
+}

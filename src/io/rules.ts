@@ -1,0 +1,364 @@
+// Loads a rule set (one YAML file or a folder of them), keeping the source position of every value,
+// validates it against schema/ruleset.schema.json and hands it to the core for cross-reference checks.
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { Rational } from '../core/rational.js';
+import { buildRuleSet, type PathSegment, type Where } from '../core/ruleset.js';
+import type { RuleSet } from '../core/types.js';
+import { displayPath } from './paths.js';
+
+export interface LoadedRules {
+  ruleSet?: RuleSet;
+  diagnostics: Diagnostic[];
+  /** sha256 over the files read, in name order, each as its name and bytes. */
+  sha256: string;
+  files: string[];
+}
+
+/** Longest YAML file accepted: a rule set is hand-edited text, so anything larger is a mistake. */
+export const MAX_RULES_FILE_BYTES = 64 * 1024 * 1024;
+
+const pointer = (segments: readonly PathSegment[]): string => segments.map((s) => `/${s}`).join('');
+
+class PositionIndex {
+  readonly values = new Map<string, Where>();
+  readonly keys = new Map<string, Where>();
+
+  locate(segments: readonly PathSegment[], key = false): Where {
+    const own = (key ? this.keys : this.values).get(pointer(segments));
+    if (own) return own;
+    for (let length = segments.length; length >= 0; length--) {
+      const found = this.values.get(pointer(segments.slice(0, length)));
+      if (found) return found;
+    }
+    return {};
+  }
+}
+
+export function bundledRulesPath(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'rules');
+}
+
+export function loadRules(rulesPath: string): LoadedRules {
+  const diagnostics: Diagnostic[] = [];
+  const display = displayPath(rulesPath);
+  let files: string[];
+  try {
+    const stat = statSync(rulesPath);
+    if (stat.isDirectory()) {
+      files = readdirSync(rulesPath)
+        .filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.'))
+        .sort()
+        .map((name) => path.join(rulesPath, name));
+      if (files.length === 0) {
+        return { diagnostics: [diagnostic('RULES_NO_YAML', { file: display }, { path: display })], sha256: '', files: [] };
+      }
+    } else {
+      files = [rulesPath];
+    }
+  } catch {
+    return { diagnostics: [diagnostic('RULES_NOT_FOUND', { file: display }, { path: display })], sha256: '', files: [] };
+  }
+
+  const hash = createHash('sha256');
+  const positions = new PositionIndex();
+  const merged: Record<string, unknown> = {};
+  const owner = new Map<string, string>();
+  for (const file of files) {
+    const name = displayPath(file);
+    let text: string;
+    try {
+      const bytes = readFileSync(file);
+      if (bytes.length > MAX_RULES_FILE_BYTES) throw new Error(`larger than ${MAX_RULES_FILE_BYTES} bytes`);
+      hash.update(path.basename(file)).update('\0').update(bytes).update('\0');
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (error) {
+      diagnostics.push(diagnostic('FILE_UNREADABLE', { file: name }, { message: (error as Error).message }));
+      continue;
+    }
+    const parsed = parseYamlFile(text, name, diagnostics);
+    if (parsed === undefined) continue;
+    const shifts = new Map<string, number>();
+    mergeInto(merged, parsed.value, [], name, parsed.positions, owner, shifts, diagnostics);
+    copyPositions(parsed.positions, positions, shifts);
+  }
+  const sha256 = hash.digest('hex');
+  if (diagnostics.length > 0) return { diagnostics, sha256, files };
+
+  diagnostics.push(...validateSchema(merged, positions));
+  const built = buildRuleSet(merged, (segments, key) => positions.locate(segments, key));
+  diagnostics.push(...built.diagnostics);
+  if (diagnostics.length > 0 || !built.ruleSet) return { diagnostics, sha256, files };
+  return { ruleSet: built.ruleSet, diagnostics, sha256, files };
+}
+
+interface ParsedFile {
+  value: Record<string, unknown>;
+  positions: PositionIndex;
+}
+
+function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[]): ParsedFile | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number): Where => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      diagnostics.push(diagnostic('RULES_YAML_SYNTAX', at(error.pos[0]), { message: firstLine(error.message) }));
+    }
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    // maxAliasCount bounds alias expansion ("billion laughs").
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    const code = /alias/i.test((error as Error).message) ? 'RULES_ALIAS_LIMIT' : 'RULES_YAML_SYNTAX';
+    diagnostics.push(diagnostic(code, { file, line: 1, col: 1 }, { message: firstLine((error as Error).message) }));
+    return undefined;
+  }
+  if (value === null || value === undefined) value = {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push(diagnostic('RULES_NOT_MAPPING', { file, line: 1, col: 1 }));
+    return undefined;
+  }
+  const positions = new PositionIndex();
+  if (doc.contents) recordPositions(doc.contents as YamlNode, [], positions, at, 0);
+  return { value: value as Record<string, unknown>, positions };
+}
+
+const MAX_DEPTH = 64;
+
+function recordPositions(
+  node: YamlNode,
+  segments: PathSegment[],
+  positions: PositionIndex,
+  at: (offset: number) => Where,
+  depth: number,
+): void {
+  if (node.range) positions.values.set(pointer(segments), at(node.range[0]));
+  if (depth > MAX_DEPTH || isAlias(node)) return;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const child = [...segments, String(pair.key.value)];
+      if (pair.key.range) positions.keys.set(pointer(child), at(pair.key.range[0]));
+      if (pair.value) recordPositions(pair.value as YamlNode, child, positions, at, depth + 1);
+      else if (pair.key.range) positions.values.set(pointer(child), at(pair.key.range[0]));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => {
+      if (item) recordPositions(item as YamlNode, [...segments, index], positions, at, depth + 1);
+    });
+  }
+}
+
+/**
+ * Merges one file's document into the rule set: lists concatenate, maps merge, scalars may be set once.
+ * Records, for every list that grew, how far the file's entries were shifted, so positions can follow.
+ */
+function mergeInto(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  segments: PathSegment[],
+  file: string,
+  sourcePositions: PositionIndex,
+  owner: Map<string, string>,
+  shifts: Map<string, number>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const [key, value] of Object.entries(source)) {
+    const child = [...segments, key];
+    const existing = target[key];
+    if (existing === undefined) {
+      target[key] = value;
+      owner.set(pointer(child), file);
+    } else if (Array.isArray(existing) && Array.isArray(value)) {
+      shifts.set(pointer(child), existing.length);
+      existing.push(...value);
+    } else if (isPlainObject(existing) && isPlainObject(value)) {
+      mergeInto(existing, value, child, file, sourcePositions, owner, shifts, diagnostics);
+    } else {
+      diagnostics.push(
+        diagnostic('RULES_MERGE_CONFLICT', sourcePositions.locate(child, true), {
+          key: child.join('.'),
+          other: owner.get(pointer(child)) ?? '?',
+        }),
+      );
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Copies one file's positions into the merged index, shifting list indices the merge moved. */
+function copyPositions(from: PositionIndex, to: PositionIndex, shifts: ReadonlyMap<string, number>): void {
+  const translate = (ptr: string): string => {
+    if (shifts.size === 0) return ptr;
+    const parts = ptr.split('/').slice(1);
+    let prefix = '';
+    let out = '';
+    for (const part of parts) {
+      const shift = shifts.get(prefix);
+      const translated = shift !== undefined && /^\d+$/.test(part) ? String(Number(part) + shift) : part;
+      prefix += `/${part}`;
+      out += `/${translated}`;
+    }
+    return out;
+  };
+  for (const [ptr, where] of from.values) to.values.set(translate(ptr), where);
+  for (const [ptr, where] of from.keys) to.keys.set(translate(ptr), where);
+}
+
+// ---- JSON Schema validation (ajv), loaded lazily so commands that do not read rules stay fast ----
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: { properties?: Record<string, unknown> };
+}
+
+let compiled: ((data: unknown) => boolean) & { errors?: AjvError[] | null } = undefined as never;
+
+function validator() {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  const AjvModule = require('ajv');
+  const Ajv = AjvModule.default ?? AjvModule;
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  ajv.addKeyword({
+    keyword: 'decimals',
+    type: 'number',
+    schemaType: 'number',
+    errors: true,
+    validate: function decimals(places: number, value: number) {
+      const exact = Rational.fromNumber(value).decimalPlaces();
+      return exact !== undefined && exact <= places;
+    },
+  });
+  const schemaPath = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'schema', 'ruleset.schema.json');
+  compiled = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  return compiled;
+}
+
+const TYPE_ZH: Record<string, string> = {
+  string: '文本（字符串，数字编号请加引号）', number: '数字', integer: '整数', boolean: 'true 或 false',
+  object: '键值映射', array: '列表', 'string,number': '文本或数字',
+};
+
+function validateSchema(document: unknown, positions: PositionIndex): Diagnostic[] {
+  const validate = validator();
+  if (validate(document)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    const segments: PathSegment[] = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const label = humanPath(segments);
+    let d: Diagnostic;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String(error.params.additionalProperty);
+        const allowed = Object.keys(error.parentSchema?.properties ?? {});
+        const suggestion = closest(key, allowed);
+        d = diagnostic('RULES_UNKNOWN_KEY', positions.locate([...segments, key], true), {
+          key, allowed: allowed.join(', '), ...(suggestion ? { suggestion } : {}),
+        });
+        break;
+      }
+      case 'required':
+        d = diagnostic('RULES_MISSING_KEY', positions.locate(segments), {
+          key: label ? `${label}.${String(error.params.missingProperty)}` : String(error.params.missingProperty),
+        });
+        break;
+      case 'type': {
+        const expected = String(error.params.type);
+        d = diagnostic('RULES_TYPE', positions.locate(segments), {
+          path: label, expected: expected === 'string' ? 'text (quote numeric ids)' : expected.replace(',', ' or '),
+          expectedZh: TYPE_ZH[expected] ?? expected,
+        });
+        break;
+      }
+      case 'enum':
+        d = diagnostic('RULES_ENUM', positions.locate(segments), {
+          path: label, allowed: ((error.params.allowedValues as unknown[]) ?? []).join(' | '),
+        });
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const comparison = String(error.params.comparison);
+        const zh: Record<string, string> = { '>=': '大于等于', '>': '大于', '<=': '小于等于', '<': '小于' };
+        d = diagnostic('RULES_RANGE', positions.locate(segments), {
+          path: label, comparison, comparisonZh: zh[comparison] ?? comparison, limit: String(error.params.limit),
+        });
+        break;
+      }
+      case 'decimals':
+        d = diagnostic('RULES_DECIMALS', positions.locate(segments), {
+          path: label, places: String((error as unknown as { schema: number }).schema ?? ''),
+          value: String((error as unknown as { data: unknown }).data),
+        });
+        break;
+      default:
+        d = diagnostic('RULES_SCHEMA', positions.locate(segments), { path: label || '(top)', message: error.message ?? error.keyword });
+    }
+    const fingerprint = `${d.code}|${d.file}|${d.line}|${d.col}|${JSON.stringify(d.args)}`;
+    if (!seen.has(fingerprint)) {
+      seen.add(fingerprint);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+function humanPath(segments: readonly PathSegment[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** The allowed key closest to a typo (edit distance ≤ 2), if any. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
