@@ -46,7 +46,7 @@ export interface ResultsSite {
 export interface ResultsFile {
   schema: typeof RESULTS_SCHEMA;
   period: string | null;
-  ruleset: { name: string; version: string; sha256: string; full_score?: number };
+  ruleset: { name: string; version: string; sha256: string };
   inputs: ResultsInput[];
   summary: {
     records: number;
@@ -81,7 +81,7 @@ export function buildResults(ruleSet: RuleSet, scored: ScoreOutput, meta: Result
   return {
     schema: RESULTS_SCHEMA,
     period: meta.period,
-    ruleset: { name: ruleSet.name, version: ruleSet.version, sha256: meta.rulesSha256, full_score: ruleSet.fullScore.toNumber2() },
+    ruleset: { name: ruleSet.name, version: ruleSet.version, sha256: meta.rulesSha256 },
     inputs: meta.inputs,
     summary: {
       records: meta.records,

@@ -12,9 +12,10 @@ export interface FindingAggregate {
   item: string;
   n: number;
   sources: Source[];
-  inspectors: string[];
-  notes: string[];
-  photos: string[];
+  /** Free-text columns carried to the ledger, each with the source it came from. */
+  inspectors: [Source, string][];
+  notes: [Source, string][];
+  photos: [Source, string][];
 }
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
@@ -38,9 +39,9 @@ export class FindingCollector {
     }
     aggregate.n += record.count;
     aggregate.sources.push(record.source);
-    if (record.inspector) aggregate.inspectors.push(record.inspector);
-    if (record.note) aggregate.notes.push(record.note);
-    if (record.photo) aggregate.photos.push(record.photo);
+    if (record.inspector) aggregate.inspectors.push([record.source, record.inspector]);
+    if (record.note) aggregate.notes.push([record.source, record.note]);
+    if (record.photo) aggregate.photos.push([record.source, record.photo]);
   }
 }
 
@@ -210,9 +211,9 @@ export function score(input: ScoreInput): ScoreOutput {
         veto: item.veto,
         repeat: multiplier.cmp(Rational.ONE) > 0,
         sources: aggregate.sources.map(sourceLabel).sort(compareNatural),
-        inspectors: uniqueSorted(aggregate.inspectors),
-        notes: uniqueSorted(aggregate.notes),
-        photos: uniqueSorted(aggregate.photos),
+        inspectors: inSourceOrder(aggregate.inspectors),
+        notes: inSourceOrder(aggregate.notes),
+        photos: inSourceOrder(aggregate.photos),
       });
       const stat = itemStats.get(item.code) ?? { item, findings: 0, sites: 0, applied: Rational.ZERO };
       stat.findings += aggregate.n;
@@ -367,6 +368,10 @@ export function sourceLabel(source: Source): string {
   return source.recordId ?? `${source.file}:${source.line}`;
 }
 
-function uniqueSorted(values: string[]): string[] {
-  return [...new Set(values)].sort(compareText);
+/** Distinct values in the order of their sources, so the ledger reads like the records did. */
+function inSourceOrder(values: [Source, string][]): string[] {
+  const sorted = values
+    .map(([source, value]) => [sourceLabel(source), value] as const)
+    .sort((a, b) => compareNatural(a[0], b[0]) || compareText(a[1], b[1]));
+  return [...new Set(sorted.map(([, value]) => value))];
 }

@@ -159,7 +159,9 @@ export async function readRecords(
   collector: FindingCollector,
 ): Promise<RecordsReadResult> {
   const checker = new RecordChecker(ruleSet, options.period);
-  const ordered = [...new Set(files.map((f) => path.resolve(f)))].sort((a, b) =>
+  const byResolved = new Map<string, string>();
+  for (const file of files) if (!byResolved.has(path.resolve(file))) byResolved.set(path.resolve(file), file);
+  const ordered = [...byResolved.values()].sort((a, b) =>
     displayPath(a) < displayPath(b) ? -1 : displayPath(a) > displayPath(b) ? 1 : 0,
   );
   const result: RecordsReadResult = {

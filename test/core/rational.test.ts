@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { mean, Rational, weightedMean } from '../../src/core/rational.js';
+
+const q = (text: string) => Rational.parseDecimal(text)!;
+
+describe('Rational', () => {
+  it('adds decimals exactly where binary floats drift', () => {
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(q('0.1').add(q('0.2')).eq(q('0.3'))).toBe(true);
+    expect(Rational.fromNumber(0.15).toExactString()).toBe('0.15');
+    expect(Rational.fromNumber(1e21).toExactString()).toBe('1000000000000000000000');
+    expect(Rational.fromNumber(1.5e-7).toExactString()).toBe('0.00000015');
+  });
+
+  it('rounds half up to two decimals at x.xx5, including values floats store just below .5', () => {
+    expect(q('1.005').toFixed(2)).toBe('1.01');
+    expect((1.005).toFixed(2)).toBe('1.00'); // the float way gets this wrong
+    expect(q('2.675').toRoundedString()).toBe('2.68');
+    expect(q('89.995').toFixed(2)).toBe('90.00');
+    expect(q('89.9949999').toFixed(2)).toBe('89.99');
+    expect(q('-1.005').toFixed(2)).toBe('-1.01');
+    expect(Rational.of(1, 3).toFixed(2)).toBe('0.33');
+    expect(Rational.of(2, 3).toFixed(2)).toBe('0.67');
+    expect(Rational.of(1, 8).toRoundedString()).toBe('0.13');
+  });
+
+  it('prints the shortest exact decimal, or 6 places for repeating fractions', () => {
+    expect(q('3.750').toExactString()).toBe('3.75');
+    expect(q('4').toExactString()).toBe('4');
+    expect(Rational.of(1, 3).toExactString()).toBe('0.333333');
+    expect(q('0.0625').decimalPlaces()).toBe(4);
+    expect(Rational.of(1, 3).decimalPlaces()).toBeUndefined();
+  });
+
+  it('computes means and weighted means exactly', () => {
+    expect(mean([q('96.5'), q('100'), q('97.5')])!.toExactString()).toBe('98');
+    expect(mean([])).toBeUndefined();
+    const index = weightedMean([
+      [q('4'), q('98')],
+      [q('3'), q('48.5')],
+      [q('1.5'), q('98.625')],
+    ])!;
+    expect(index.toFixed(2)).toBe('80.64');
+    expect(index.eq(q('685.4375').div(q('8.5')))).toBe(true);
+  });
+
+  it('rejects what is not a plain decimal', () => {
+    for (const text of ['', '1e3', '1,5', '.5', '5.', 'abc', '--1']) expect(Rational.parseDecimal(text)).toBeUndefined();
+  });
+});
