@@ -102,13 +102,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   outcome.diagnostics.push(...read.fileDiagnostics);
   if (!options.skipInvalid) for (const row of read.rejected) outcome.diagnostics.push(...row.diagnostics);
 
+  if (hasErrors(outcome.diagnostics)) return outcome;
   if (options.period === undefined) {
     const months = [...read.months].sort();
     if (months.length === 1) outcome.period = months[0]!;
     else if (months.length > 1) outcome.diagnostics.push(diagnostic('PERIOD_MIXED', {}, { months: months.join(', ') }, 'warning'));
     else outcome.diagnostics.push(diagnostic('PERIOD_UNKNOWN', {}, {}, 'warning'));
   }
-  if (hasErrors(outcome.diagnostics)) return outcome;
 
   const scored = score({
     ruleSet,

@@ -68,6 +68,11 @@ export class StreamDecoder {
       try {
         return this.decoder!.decode(chunk, { stream: true });
       } catch {
+        // Several valid UTF-8 characters before the first bad byte mean UTF-8 text with foreign bytes in it
+        // (a file pasted together from two sources), not GBK that happens to start like UTF-8.
+        const offset = firstInvalidOffset(chunk, 'utf-8');
+        const validPrefix = new TextDecoder('utf-8').decode(chunk.subarray(0, offset));
+        if (countNonAscii(validPrefix) >= MIXED_EVIDENCE) throw new DecodeError('utf-8', offset, chunk);
         this.settle('gb18030');
       }
     }
@@ -92,6 +97,15 @@ export class StreamDecoder {
     // ignoreBOM false: the decoder drops a leading BOM of its own encoding.
     this.decoder = new TextDecoder(decoderLabel(encoding), { fatal: true, ignoreBOM: false });
   }
+}
+
+/** Valid non-ASCII UTF-8 characters needed before a bad byte to call a file mixed rather than GBK. */
+const MIXED_EVIDENCE = 4;
+
+function countNonAscii(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) count++;
+  return count;
 }
 
 /** Where a chunk stops being valid (approximate for encodings other than UTF-8). */
