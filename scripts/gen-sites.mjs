@@ -47,7 +47,6 @@ const districts = units.filter((u) => u.group === '城区');
 const streets = units.filter((u) => u.group === '街道');
 const districtOf = new Map(streets.map((s) => [s.id, s.parent]));
 const streetsOf = (d) => streets.filter((s) => s.parent === d).map((s) => s.id);
-const districtName = new Map(districts.map((d) => [d.id, d.name]));
 const stem = (name) => name.replace(/街道$/, '');
 
 const ROADS = {
@@ -165,7 +164,8 @@ const DEPT_ADDR = {
   '临港出租汽车公司': '港湾路3号', '高新出租汽车公司': '创业路45号',
   '云江市市民服务中心': '迎宾路1号', '云江市体育中心': '东江大道888号',
 };
-const NAMED_ADDR = { 人民公园公厕: '人民路人民公园东门内', 云江站公共停车场: '解放路云江站站前广场地下' };
+const NAMED_ADDR = { 人民公园公厕: '人民路人民公园东门内', 云江站公共停车场: '解放路云江站站前广场地下',
+  云江站站前广场: '解放路1号云江站南侧', 云江站: '解放路1号', 云江东站: '科创大道1号' };
 // A few sites whose 牵头单位 differs from their category's.
 const SITE_LEADS = { 云江站站前广场: 'B04', 人民公园公厕: 'B12', 云江站公共停车场: 'B04' };
 
@@ -233,7 +233,6 @@ for (const cat of categories) {
     const st = order[i % order.length];
     const round = Math.floor(i / order.length);
     const roads = ROADS[st];
-    const dn = districtName.get(districtOf.get(st));
     let name; let address;
     switch (id) {
       case 'C01': { // road segment between two cross roads of the same street
@@ -360,7 +359,6 @@ for (const cat of categories) {
       }
       default: throw new Error(`no generator for ${id}`);
     }
-    void dn;
     add(id, name, st, address);
   }
 }

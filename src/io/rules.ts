@@ -189,11 +189,20 @@ function mergeInto(
       diagnostics.push(
         diagnostic('RULES_MERGE_CONFLICT', sourcePositions.locate(child, true), {
           key: child.join('.'),
-          other: owner.get(pointer(child)) ?? '?',
+          other: ownerOf(owner, child),
         }),
       );
     }
   }
+}
+
+/** The file that first set a key, or the nearest enclosing key it set. */
+function ownerOf(owner: ReadonlyMap<string, string>, segments: readonly PathSegment[]): string {
+  for (let length = segments.length; length > 0; length--) {
+    const file = owner.get(pointer(segments.slice(0, length)));
+    if (file !== undefined) return file;
+  }
+  return '?';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
