@@ -85,7 +85,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     }
   } else if (configured && options.records.length > 0) {
     outcome.diagnostics.push(
-      diagnostic('COMP_FILE_REQUIRED', {}, { components: configured.map((c) => `${c.id} ${c.weight.toExactString()}`).join(', ') }),
+      diagnostic(
+        'COMP_FILE_MISSING',
+        {},
+        { components: configured.map((c) => `${c.id} ${c.weight.toExactString()}`).join(', ') },
+        'warning',
+      ),
     );
   }
 

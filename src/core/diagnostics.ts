@@ -184,9 +184,9 @@ export const MESSAGES = {
     en: () => `--components was given but the rule set has no scoring.components`,
     zh: () => `指定了 --components，但测评细则未设置 scoring.components`,
   },
-  COMP_FILE_REQUIRED: {
-    en: (a) => `the rule set weighs components (${s(a.components)}): give their scores with --components FILE.csv`,
-    zh: (a) => `测评细则设置了综合得分构成（${s(a.components)}）：请用 --components FILE.csv 提供各项得分`,
+  COMP_FILE_MISSING: {
+    en: (a) => `the rule set weighs components (${s(a.components)}) but no --components file was given: totals are the field score alone`,
+    zh: (a) => `测评细则设置了综合得分构成（${s(a.components)}），但未提供 --components 文件：总分仅按实地考察得分计算`,
   },
   COMP_UNKNOWN_UNIT: {
     en: (a) => `unknown unit "${s(a.unit)}"`,

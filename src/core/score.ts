@@ -287,8 +287,9 @@ export function score(input: ScoreInput): ScoreOutput {
       const value = given?.get(component.id);
       if (value !== undefined) components.set(component.id, value);
     }
+    // Without a components file the total is the field score alone (the pipeline warns about it).
     let total: Rational | null = field;
-    if (field !== null && options.components) {
+    if (field !== null && options.components && input.components) {
       const missing = componentIds.filter((c) => !components.has(c.id));
       for (const component of missing) {
         diagnostics.push(
