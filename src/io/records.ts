@@ -58,6 +58,8 @@ export async function readCsvFile(
       if (!onHeader(row, display)) stopped = true;
       return;
     }
+    // Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record.
+    if (row.fields.every((field) => field.trim() === '')) return;
     rows++;
     if (rows > MAX_ROWS_PER_FILE) {
       diagnostics.push(diagnostic('REC_TOO_MANY_ROWS', { file: display, line: row.line }, { limit: MAX_ROWS_PER_FILE }));

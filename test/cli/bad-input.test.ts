@@ -73,7 +73,7 @@ describe('bad records (§6): exit 1, every error with FILE:LINE:COL, nothing wri
 
   it('--skip-invalid writes rejected.csv and accounts for every record', async () => {
     const dir = tempDir();
-    const records = write(dir, 'r.csv', `${HEADER}R1,2026-10-01,S01,C01-01,2\nR2,2026-10-01,S99,,\n\nR3,2026-10-01,S02,C01-02,x\nR4,2026-10-02,S02,,\n`);
+    const records = write(dir, 'r.csv', `${HEADER}R1,2026-10-01,S01,C01-01,2\nR2,2026-10-01,S99,,\n\n,,, ,\nR3,2026-10-01,S02,C01-02,x\nR4,2026-10-02,S02,,\n`);
     const out = path.join(dir, 'out');
     const run = await runCli(['score', '--rules', RULES, '--records', records, '--out', out, '--skip-invalid']);
     expect(run.code).toBe(0);
@@ -82,7 +82,7 @@ describe('bad records (§6): exit 1, every error with FILE:LINE:COL, nothing wri
     const rejected = readFileSync(path.join(out, 'rejected.csv'), 'utf8').trim().split('\r\n');
     expect(rejected).toHaveLength(3);
     expect(rejected[1]).toMatch(/r\.csv,3,S99,.*REC_UNKNOWN_SITE/);
-    expect(rejected[2]).toMatch(/r\.csv,5,S02,C01-02,x,.*REC_BAD_COUNT/);
+    expect(rejected[2]).toMatch(/r\.csv,6,S02,C01-02,x,.*REC_BAD_COUNT/); // line 5 is a cleared row (,,,,): not a record
     expect(run.stderr).toContain('skipped 2 invalid records');
   });
 });
