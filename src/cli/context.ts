@@ -1,7 +1,7 @@
 // What every command gets from the edge: streams, language, colour, and how problems are printed.
 
 import { compareDiagnostics, diagnostic, formatDiagnostic, MAX_PRINTED_ERRORS, type Diagnostic, type Language } from '../core/diagnostics.js';
-import { NO_PAINT, type Paint } from '../report/ranking-text.js';
+import { NO_PAINT, type Paint } from '../report/paint.js';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {

@@ -2,7 +2,6 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import stringWidth from 'string-width';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
 import { registerCheck } from './commands/check.js';
 import { registerScore } from './commands/score.js';
@@ -49,7 +48,11 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     })
     .exitOverride()
     .showHelpAfterError(false);
-  program.configureHelp({ ...program.configureHelp(), displayWidth: (text: string) => stringWidth(text) } as never);
+  if (args.length === 0 || args.some((a) => a === '--help' || a === '-h' || a === 'help')) {
+    // Help lines up Chinese text by display width; string-width is loaded only when help is shown.
+    const { default: stringWidth } = await import('string-width');
+    program.configureHelp({ ...program.configureHelp(), displayWidth: (text: string) => stringWidth(text) } as never);
+  }
 
   registerScore(program, context);
   registerCheck(program, context);

@@ -95,7 +95,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   }
 
   if (options.records.length === 0) return outcome;
-  const collector = new FindingCollector();
+  const collector = new FindingCollector(ruleSet);
   const read = await readRecords(
     options.records,
     ruleSet,

@@ -176,9 +176,13 @@ export const MESSAGES = {
     en: (a) => `more than ${s(a.limit)} rows in one file`,
     zh: (a) => `单个文件超过 ${s(a.limit)} 行`,
   },
+  REC_TOO_MANY_FIELDS: {
+    en: (a) => `a row has more than ${s(a.limit)} fields`,
+    zh: (a) => `一行的字段数超过 ${s(a.limit)} 个`,
+  },
   REC_FIELD_TOO_LARGE: {
-    en: (a) => `a field is longer than ${s(a.limit)} characters`,
-    zh: (a) => `字段长度超过 ${s(a.limit)} 个字符`,
+    en: (a) => `a field is longer than ${s(a.limit)} bytes`,
+    zh: (a) => `字段长度超过 ${s(a.limit)} 字节`,
   },
   COMP_NOT_CONFIGURED: {
     en: () => `--components was given but the rule set has no scoring.components`,
@@ -227,6 +231,121 @@ export const MESSAGES = {
   MORE_ERRORS: {
     en: (a) => `… and ${s(a.count)} more errors`,
     zh: (a) => `……另有 ${s(a.count)} 个错误`,
+  },
+  // periods
+  PERIODS_NO_PERIOD: {
+    en: (a) => `${s(a.file)} has no period: score it with --period YYYY-MM`,
+    zh: (a) => `${s(a.file)} 没有测评期：请用 --period YYYY-MM 重新评分`,
+  },
+  PERIODS_DUPLICATE_PERIOD: {
+    en: (a) => `${s(a.file)} and ${s(a.other)} are both period ${s(a.period)}`,
+    zh: (a) => `${s(a.file)} 与 ${s(a.other)} 的测评期都是 ${s(a.period)}`,
+  },
+  PERIODS_NOT_RESULTS: {
+    en: (a) => `not a civscore results or rollup file: ${s(a.message)}`,
+    zh: (a) => `不是 civscore 的结果文件或汇总文件：${s(a.message)}`,
+  },
+  DIFF_REVERSED: {
+    en: (a) => `OLD (${s(a.old)}) is later than NEW (${s(a.new)}): changes are NEW − OLD as given`,
+    zh: (a) => `OLD（${s(a.old)}）晚于 NEW（${s(a.new)}）：变化按 NEW − OLD 计算`,
+  },
+  TREND_TOO_FEW_PERIODS: {
+    en: (a) => `only ${s(a.count)} period(s): --streak ${s(a.streak)} needs at least ${s(a.streak)}, so no unit is flagged for a talk`,
+    zh: (a) => `只有 ${s(a.count)} 期：--streak ${s(a.streak)} 至少需要 ${s(a.streak)} 期，本次不标记约谈单位`,
+  },
+  ROLLUP_UNKNOWN_UNIT: {
+    en: (a) => `unit ${s(a.unit)} (${s(a.name)}) is not in the rule set: left out of the rollup`,
+    zh: (a) => `单位 ${s(a.unit)}（${s(a.name)}）不在测评细则中，未计入汇总`,
+  },
+  EXPLAIN_UNKNOWN_UNIT: {
+    en: (a) => `unit "${s(a.query)}" is not in ${s(a.file)}${a.suggestion ? ` (did you mean ${s(a.suggestion)}?)` : ''}`,
+    zh: (a) => `${s(a.file)} 中没有单位 "${s(a.query)}"${a.suggestion ? `（是否是 ${s(a.suggestion)}？）` : ''}`,
+  },
+  EXPLAIN_UNKNOWN_SITE: {
+    en: (a) => `site "${s(a.query)}" is not in ${s(a.file)}${a.suggestion ? ` (did you mean ${s(a.suggestion)}?)` : ''}`,
+    zh: (a) => `${s(a.file)} 中没有点位 "${s(a.query)}"${a.suggestion ? `（是否是 ${s(a.suggestion)}？）` : ''}`,
+  },
+  EXPLAIN_NO_LEDGER: {
+    en: (a) => `${s(a.file)} not found: the explanation uses results.json alone (site scores rounded to 2 decimals, no ledger entries or sources)`,
+    zh: (a) => `未找到 ${s(a.file)}：仅根据 results.json 说明（点位得分为两位小数的舍入值，无扣分明细和来源）`,
+  },
+  EXPLAIN_LEDGER_BAD: {
+    en: (a) => `cannot use ${s(a.file)}: ${s(a.reason)}; the explanation uses results.json alone`,
+    zh: (a) => `无法使用 ${s(a.file)}：${s(a.reasonZh)}；仅根据 results.json 说明`,
+  },
+  EXPLAIN_RULES_DIFFER: {
+    en: (a) => `the rule set ${s(a.rules)} is not the one the results were scored with (sha256 differs): weights and texts may not match; pass the --rules used for \`score\``,
+    zh: (a) => `测评细则 ${s(a.rules)} 与评分时所用的不同（sha256 不一致）：权重和文字可能不符；请用 --rules 指定评分时的测评细则`,
+  },
+  EXPLAIN_RULES_UNKNOWN: {
+    en: (a) => `the rule set has no ${s(a.kind)} "${s(a.id)}" needed to explain this score; pass the --rules used for \`score\``,
+    zh: (a) => `测评细则中没有说明此得分所需的${s(a.kindZh)} "${s(a.id)}"；请用 --rules 指定评分时的测评细则`,
+  },
+  EXPLAIN_MISMATCH: {
+    en: (a) => `recomputed ${s(a.what)} ${s(a.computed)} differs from the reported ${s(a.reported)}: the files may come from different runs`,
+    zh: (a) => `重新计算的${s(a.whatZh)} ${s(a.computed)} 与记载的 ${s(a.reported)} 不一致：文件可能来自不同的评分`,
+  },
+  SAMPLE_NO_QUOTA: {
+    en: (a) => `no quota for ${s(a.categories)}: all their sites are in the plan (set quota: 0 to leave a category out)`,
+    zh: (a) => `${s(a.categories)} 未设置 quota：其全部点位列入计划（设 quota: 0 可不抽取该项目）`,
+  },
+  // report
+  REPORT_BAD_JSON: {
+    en: (a) => `not valid JSON: ${s(a.message)}`,
+    zh: (a) => `不是有效的 JSON：${s(a.message)}`,
+  },
+  REPORT_NOT_RESULTS: {
+    en: (a) => `not a civscore results.json or rollup: ${s(a.message)}`,
+    zh: (a) => `不是 civscore 的 results.json 或汇总文件：${s(a.message)}`,
+  },
+  REPORT_SIBLING_UNUSED: {
+    en: (a) => `${s(a.name)} is not used: ${s(a.reason)}`,
+    zh: (a) => `未使用 ${s(a.name)}：${s(a.reasonZh)}`,
+  },
+  REPORT_NO_NAMES: {
+    en: (a) => `no ledger.csv or sites.csv beside ${s(a.file)} and no --rules: site names and item texts are left out`,
+    zh: (a) => `${s(a.file)} 所在文件夹中没有 ledger.csv、sites.csv，也未指定 --rules：报告中不含点位名称和测评标准内容`,
+  },
+  REPORT_RULES_DIFFER: {
+    en: (a) => `the rule set ${s(a.rules)} is not the one the results were scored with (sha256 differs): names and texts may not match`,
+    zh: (a) => `测评细则 ${s(a.rules)} 与评分时所用的不同（sha256 不一致）：名称和文字可能不符`,
+  },
+  REPORT_UNITS_NOT_IN_RULES: {
+    en: (a) => `${s(a.count)} unit(s) of the rollup are not in the rule set ${s(a.rules)} under the same id and name (e.g. ${s(a.example)}): its name is not used in the title`,
+    zh: (a) => `汇总文件中有 ${s(a.count)} 个单位不在测评细则 ${s(a.rules)} 中，或编号与名称不符（如 ${s(a.example)}）：标题不使用其名称`,
+  },
+  REPORT_OUT_REQUIRED: {
+    en: (a) => `--format ${s(a.format)} writes a binary file: give --out FILE`,
+    zh: (a) => `--format ${s(a.format)} 输出二进制文件：请用 --out FILE 指定输出文件`,
+  },
+  REPORT_NO_BROWSER: {
+    en: (a) => `--format pdf needs Chromium and a CJK font (looked for ${s(a.tried)}): apt-get install chromium fonts-noto-cjk, or set CHROME_PATH to a Chromium or Chrome executable`,
+    zh: (a) => `--format pdf 需要 Chromium 浏览器和中文字体（已查找 ${s(a.tried)}）：请执行 apt-get install chromium fonts-noto-cjk，或设置 CHROME_PATH 为 Chromium/Chrome 可执行文件`,
+  },
+  REPORT_BROWSER_FAILED: {
+    en: (a) => `Chromium (${s(a.path)}) could not print the PDF: ${s(a.message)}`,
+    zh: (a) => `Chromium（${s(a.path)}）无法生成 PDF：${s(a.message)}`,
+  },
+  // reliability
+  RULES_TOO_LARGE: {
+    en: (a) => `the rule set is ${s(a.size)} bytes; civscore reads at most ${s(a.limit)} bytes of rules (about 20,000 sites) — is this the right file?`,
+    zh: (a) => `测评细则共 ${s(a.size)} 字节，超过上限 ${s(a.limit)} 字节（约 2 万个点位）——请确认文件是否正确`,
+  },
+  RULES_TOO_DEEP: {
+    en: (a) => `YAML nested more than ${s(a.limit)} levels deep here (a rule set needs about 5): check the brackets and indentation`,
+    zh: (a) => `YAML 在此处嵌套超过 ${s(a.limit)} 层（测评细则通常只需约 5 层）：请检查括号和缩进`,
+  },
+  RULES_TOO_MANY_ENTRIES: {
+    en: (a) => `the rule set has more than ${s(a.limit)} list items and keys (about 15,000 sites) — is this the right file?`,
+    zh: (a) => `测评细则的列表项和键超过 ${s(a.limit)} 个（约 1.5 万个点位）——请确认文件是否正确`,
+  },
+  RULES_DUPLICATE_KEY: {
+    en: (a) => `key "${s(a.key)}" appears twice in the same mapping (first at line ${s(a.first)})`,
+    zh: (a) => `键 "${s(a.key)}" 在同一映射中出现两次（首次在第 ${s(a.first)} 行）`,
+  },
+  RULES_ENCODING: {
+    en: () => `bytes that are not valid UTF-8 text; save the rule-set file as UTF-8`,
+    zh: () => `存在不是有效 UTF-8 文本的字节；请将测评细则文件另存为 UTF-8 编码`,
   },
 } as const satisfies Record<string, Message>;
 

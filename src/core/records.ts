@@ -110,6 +110,16 @@ export class RecordChecker {
     private readonly period?: string,
   ) {}
 
+  /** Where a record_id was first accepted, if it was. */
+  firstAt(recordId: string): string | undefined {
+    return this.firstRecordId.get(recordId);
+  }
+
+  /** Remembers an accepted record's id (the fast path accepts rows without calling `check`). */
+  remember(recordId: string, file: string, line: number): void {
+    this.firstRecordId.set(recordId, `${file}:${line}`);
+  }
+
   check(raw: readonly string[], map: HeaderMap, headerLength: number, file: string, line: number): RowOutcome {
     const cell = (key: ColumnKey): string => {
       const index = map[key];

@@ -4,44 +4,152 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { rankGroup } from './rank.js';
 import { mean, Rational, weightedMean } from './rational.js';
 import { compareNatural, compareText } from './text.js';
-import type { AcceptedRecord, Category, Item, RuleSet, Site, Source, Unit } from './types.js';
+import type { AcceptedRecord, Category, Item, RuleSet, Site, Unit } from './types.js';
 
-/** All accepted findings of one (site, item), merged. */
+/** At most this many distinct inspectors, notes or photos are carried to one ledger entry. */
+export const MAX_CARRIED_VALUES = 20;
+
+/** All accepted findings of one (site, item), merged. Sources are kept as numbers, not strings. */
 export interface FindingAggregate {
   site: string;
   item: string;
   n: number;
-  sources: Source[];
-  /** Free-text columns carried to the ledger, each with the source it came from. */
-  inspectors: [Source, string][];
-  notes: [Source, string][];
-  photos: [Source, string][];
+  /** Sources: file index and line of each record, in arrival order. */
+  files: Int32Array;
+  lines: Int32Array;
+  size: number;
+  /** record_id of each source where the file has one (index-aligned with files/lines). */
+  recordIds?: (string | undefined)[];
+  /** Distinct free-text values in text order, at most MAX_CARRIED_VALUES each. */
+  inspectors: string[];
+  notes: string[];
+  photos: string[];
+}
+
+export interface CarriedText {
+  inspector?: string | undefined;
+  note?: string | undefined;
+  photo?: string | undefined;
 }
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
 
 /**
- * Collects accepted records into per-(site, item) aggregates. Only aggregates are kept, so memory
- * grows with the findings, not with the rows read.
+ * Keeps the distinct values in text order, at most MAX_CARRIED_VALUES (the first ones in that order), so
+ * the ledger does not depend on the order rows arrive in.
+ */
+function carry(list: string[], value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  if (list[low] === value || low >= MAX_CARRIED_VALUES) return;
+  list.splice(low, 0, value);
+  if (list.length > MAX_CARRIED_VALUES) list.pop();
+}
+
+/**
+ * Collects accepted records into per-(site, item) aggregates, keyed by index. Only aggregates are kept
+ * (plus eight bytes per finding for its source), so memory grows with the findings, not with the text read.
  */
 export class FindingCollector {
-  readonly visited = new Set<string>();
-  readonly findings = new Map<string, FindingAggregate>();
+  readonly siteIndex = new Map<string, number>();
+  readonly itemIndex = new Map<string, number>();
+  readonly aggregates = new Map<number, FindingAggregate>();
+  /** Display names of the files, by file index. */
+  readonly files: string[] = [];
+  private readonly fileIndexes = new Map<string, number>();
+  private readonly visited: Uint8Array;
+  private readonly siteIds: string[];
+  private readonly itemCodes: string[];
 
-  add(record: AcceptedRecord): void {
-    this.visited.add(record.site);
-    if (record.item === undefined) return;
-    const key = findingKey(record.site, record.item);
-    let aggregate = this.findings.get(key);
-    if (!aggregate) {
-      aggregate = { site: record.site, item: record.item, n: 0, sources: [], inspectors: [], notes: [], photos: [] };
-      this.findings.set(key, aggregate);
+  constructor(ruleSet: RuleSet) {
+    this.siteIds = ruleSet.sites.map((s) => s.id);
+    this.itemCodes = [...ruleSet.itemByCode.keys()];
+    this.siteIds.forEach((id, i) => this.siteIndex.set(id, i));
+    this.itemCodes.forEach((code, i) => this.itemIndex.set(code, i));
+    this.visited = new Uint8Array(this.siteIds.length);
+  }
+
+  fileIndex(display: string): number {
+    let index = this.fileIndexes.get(display);
+    if (index === undefined) {
+      index = this.files.length;
+      this.files.push(display);
+      this.fileIndexes.set(display, index);
     }
-    aggregate.n += record.count;
-    aggregate.sources.push(record.source);
-    if (record.inspector) aggregate.inspectors.push([record.source, record.inspector]);
-    if (record.note) aggregate.notes.push([record.source, record.note]);
-    if (record.photo) aggregate.photos.push([record.source, record.photo]);
+    return index;
+  }
+
+  isVisited(siteId: string): boolean {
+    const index = this.siteIndex.get(siteId);
+    return index !== undefined && this.visited[index] === 1;
+  }
+
+  visit(site: number): void {
+    this.visited[site] = 1;
+  }
+
+  addFinding(site: number, item: number, count: number, file: number, line: number, recordId?: string, text?: CarriedText): void {
+    this.visited[site] = 1;
+    const key = site * this.itemCodes.length + item;
+    let aggregate = this.aggregates.get(key);
+    if (!aggregate) {
+      aggregate = {
+        site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0,
+        files: new Int32Array(4), lines: new Int32Array(4), size: 0, inspectors: [], notes: [], photos: [],
+      };
+      this.aggregates.set(key, aggregate);
+    }
+    aggregate.n += count;
+    if (aggregate.size === aggregate.lines.length) {
+      const files = new Int32Array(aggregate.size * 2);
+      files.set(aggregate.files);
+      aggregate.files = files;
+      const lines = new Int32Array(aggregate.size * 2);
+      lines.set(aggregate.lines);
+      aggregate.lines = lines;
+    }
+    aggregate.files[aggregate.size] = file;
+    aggregate.lines[aggregate.size] = line;
+    if (recordId !== undefined) {
+      aggregate.recordIds ??= new Array<string | undefined>(aggregate.size);
+      aggregate.recordIds[aggregate.size] = recordId;
+    } else if (aggregate.recordIds) {
+      aggregate.recordIds[aggregate.size] = undefined;
+    }
+    aggregate.size++;
+    if (text) {
+      carry(aggregate.inspectors, text.inspector);
+      carry(aggregate.notes, text.note);
+      carry(aggregate.photos, text.photo);
+    }
+  }
+
+  /** Adds a record given by ids (the general path and tests). */
+  add(record: AcceptedRecord): void {
+    const site = this.siteIndex.get(record.site);
+    if (site === undefined) throw new Error(`unknown site ${record.site}`);
+    if (record.item === undefined) {
+      this.visit(site);
+      return;
+    }
+    const item = this.itemIndex.get(record.item);
+    if (item === undefined) throw new Error(`unknown item ${record.item}`);
+    this.addFinding(site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId, record);
+  }
+
+  /** The sources of an aggregate as the ledger lists them: natural order of `record_id` or `FILE:LINE`. */
+  sourceLabels(aggregate: FindingAggregate): string[] {
+    const labels: string[] = [];
+    for (let i = 0; i < aggregate.size; i++) {
+      labels.push(aggregate.recordIds?.[i] ?? `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
+    }
+    return labels.sort(compareNatural);
   }
 }
 
@@ -67,8 +175,9 @@ export interface LedgerEntry {
   applied: Rational;
   veto: boolean;
   repeat: boolean;
-  /** Sorted naturally: `FILE:LINE`, or the record_id where present. */
-  sources: string[];
+  sourceCount: number;
+  /** The sources, sorted naturally: `FILE:LINE`, or the record_id where present. Built on demand. */
+  sourceLabels: () => string[];
   inspectors: string[];
   notes: string[];
   photos: string[];
@@ -171,7 +280,7 @@ export function score(input: ScoreInput): ScoreOutput {
   const diagnostics: Diagnostic[] = [];
 
   const findingsBySite = new Map<string, FindingAggregate[]>();
-  for (const aggregate of collector.findings.values()) {
+  for (const aggregate of collector.aggregates.values()) {
     const list = findingsBySite.get(aggregate.site);
     if (list) list.push(aggregate);
     else findingsBySite.set(aggregate.site, [aggregate]);
@@ -181,7 +290,7 @@ export function score(input: ScoreInput): ScoreOutput {
   const sites: SiteScore[] = [];
   const itemStats = new Map<string, ItemStat>();
   for (const site of [...ruleSet.sites].sort((a, b) => compareText(a.id, b.id))) {
-    const inspected = options.coverage === 'all' || collector.visited.has(site.id);
+    const inspected = options.coverage === 'all' || collector.isVisited(site.id);
     const units = siteUnits(ruleSet, site);
     if (!inspected) {
       sites.push({ site, inspected, score: null, deduction: null, applied: null, veto: false, findings: [], units });
@@ -210,10 +319,11 @@ export function score(input: ScoreInput): ScoreOutput {
         applied: entryApplied,
         veto: item.veto,
         repeat: multiplier.cmp(Rational.ONE) > 0,
-        sources: aggregate.sources.map(sourceLabel).sort(compareNatural),
-        inspectors: inSourceOrder(aggregate.inspectors),
-        notes: inSourceOrder(aggregate.notes),
-        photos: inSourceOrder(aggregate.photos),
+        sourceCount: aggregate.size,
+        sourceLabels: () => collector.sourceLabels(aggregate),
+        inspectors: aggregate.inspectors,
+        notes: aggregate.notes,
+        photos: aggregate.photos,
       });
       const stat = itemStats.get(item.code) ?? { item, findings: 0, sites: 0, applied: Rational.ZERO };
       stat.findings += aggregate.n;
@@ -363,16 +473,4 @@ export function score(input: ScoreInput): ScoreOutput {
   );
 
   return { index, sites, units: ordered, categories, items, ledger, diagnostics };
-}
-
-export function sourceLabel(source: Source): string {
-  return source.recordId ?? `${source.file}:${source.line}`;
-}
-
-/** Distinct values in the order of their sources, so the ledger reads like the records did. */
-function inSourceOrder(values: [Source, string][]): string[] {
-  const sorted = values
-    .map(([source, value]) => [sourceLabel(source), value] as const)
-    .sort((a, b) => compareNatural(a[0], b[0]) || compareText(a[1], b[1]));
-  return [...new Set(sorted.map(([, value]) => value))];
 }

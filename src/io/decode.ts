@@ -1,7 +1,11 @@
-// Turns the bytes Excel, WPS or a phone wrote into text: BOM → strict UTF-8 → GB18030 (SPEC §3).
-// Statistical detectors misread short GBK files, so detection is by validity, not by guessing.
+// Works out what Excel, WPS or a phone wrote: BOM → strict UTF-8 → GB18030 (SPEC §3). Statistical detectors
+// misread short GBK files, so detection is by validity, not by guessing.
+//
+// The CSV tokenizer reads bytes of an ASCII-compatible encoding, so UTF-8 and GB18030 bytes pass through
+// unchanged once they are known to be valid; UTF-16 is transcoded to UTF-8 first.
 
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
+import type { BytesToText } from './csv.js';
 
 export type EncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
@@ -21,28 +25,38 @@ export const ENCODING_CHOICES = 'utf-8, gbk (gb18030), utf-16le, utf-16be';
 export class DecodeError extends Error {
   constructor(
     readonly encoding: EncodingName,
-    /** Offset of the first bad byte within the chunk that failed. */
-    readonly offset: number,
-    readonly chunk: Uint8Array,
+    /** Valid bytes before the first bad one, already in tokenizer form. */
+    readonly validPrefix: Uint8Array,
   ) {
     super(`invalid ${encoding} bytes`);
   }
 }
 
-function decoderLabel(encoding: EncodingName): string {
-  return encoding === 'utf-8-bom' ? 'utf-8' : encoding;
+/** Valid non-ASCII UTF-8 characters needed before a bad byte to call a file mixed rather than GBK. */
+const MIXED_EVIDENCE = 4;
+
+const utf8Text: BytesToText = (bytes, start, end) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+
+function gbText(): BytesToText {
+  const decoder = new TextDecoder('gb18030');
+  return (bytes, start, end) => decoder.decode(bytes.subarray(start, end));
 }
 
 /**
- * A streaming decoder. With no forced encoding it stays undecided while the bytes are ASCII (which every
- * candidate encoding reads the same way) and settles on the first non-ASCII chunk: a BOM, else valid
- * UTF-8, else GB18030. Once settled, bytes that are invalid in the chosen encoding raise DecodeError —
- * that is how a file mixing UTF-8 and GBK is caught.
+ * Turns a file's chunks into validated bytes for the tokenizer. With no forced encoding it stays undecided
+ * while the bytes are ASCII (which every candidate reads the same way) and settles on the first non-ASCII
+ * chunk: a BOM, else valid UTF-8, else GB18030. Once settled, bytes invalid in the chosen encoding raise
+ * DecodeError — that is how a file mixing UTF-8 and GBK is caught.
  */
-export class StreamDecoder {
-  private decoder: TextDecoder | undefined;
+export class ByteDecoder {
   private chosen: EncodingName | undefined;
   private started = false;
+  /** Bytes of an unfinished UTF-8 character at the end of the last chunk. */
+  private carry: Uint8Array = new Uint8Array(0);
+  private gbValidator: TextDecoder | undefined;
+  private utf16: TextDecoder | undefined;
+  private textOf: BytesToText = utf8Text;
 
   constructor(forced?: EncodingName) {
     if (forced) this.settle(forced);
@@ -53,101 +67,157 @@ export class StreamDecoder {
     return this.chosen ?? 'utf-8';
   }
 
-  decode(chunk: Uint8Array): string {
+  /** Turns field bytes into text in the file's encoding (GB18030 fields are decoded as GB18030). */
+  readonly text: BytesToText = (bytes, start, end) => this.textOf(bytes, start, end);
+
+  /** Validates one chunk and returns the bytes to tokenize. */
+  push(input: Uint8Array): Uint8Array {
+    let chunk = input;
     if (!this.started) {
       this.started = true;
-      if (!this.chosen) {
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) this.settle('utf-8-bom');
-        else if (chunk[0] === 0xff && chunk[1] === 0xfe) this.settle('utf-16le');
-        else if (chunk[0] === 0xfe && chunk[1] === 0xff) this.settle('utf-16be');
+      if (!this.chosen || this.chosen === 'utf-8' || this.chosen === 'utf-8-bom') {
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          if (!this.chosen) this.settle('utf-8-bom');
+          chunk = chunk.subarray(3);
+        } else if (!this.chosen && chunk[0] === 0xff && chunk[1] === 0xfe) this.settle('utf-16le');
+        else if (!this.chosen && chunk[0] === 0xfe && chunk[1] === 0xff) this.settle('utf-16be');
       }
     }
     if (!this.chosen) {
-      if (isAscii(chunk)) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
-      this.settle('utf-8');
-      try {
-        return this.decoder!.decode(chunk, { stream: true });
-      } catch {
-        // Several valid UTF-8 characters before the first bad byte mean UTF-8 text with foreign bytes in it
-        // (a file pasted together from two sources), not GBK that happens to start like UTF-8.
-        const offset = firstInvalidOffset(chunk, 'utf-8');
-        const validPrefix = new TextDecoder('utf-8').decode(chunk.subarray(0, offset));
-        if (countNonAscii(validPrefix) >= MIXED_EVIDENCE) throw new DecodeError('utf-8', offset, chunk);
+      if (isAscii(chunk)) return chunk;
+      const tail = incompleteUtf8Tail(chunk);
+      if (isUtf8(chunk.subarray(0, chunk.length - tail))) {
+        this.settle('utf-8');
+      } else {
+        const offset = firstInvalidUtf8(chunk);
+        const validPrefix = chunk.subarray(0, offset);
+        if (countNonAscii(validPrefix) >= MIXED_EVIDENCE) throw new DecodeError('utf-8', validPrefix);
         this.settle('gb18030');
       }
     }
-    try {
-      return this.decoder!.decode(chunk, { stream: true });
-    } catch {
-      throw new DecodeError(this.chosen!, firstInvalidOffset(chunk, this.chosen!), chunk);
+    switch (this.chosen!) {
+      case 'utf-8':
+      case 'utf-8-bom':
+        return this.pushUtf8(chunk);
+      case 'gb18030':
+        try {
+          this.gbValidator!.decode(chunk, { stream: true });
+        } catch {
+          throw new DecodeError('gb18030', chunk.subarray(0, firstInvalidBisect(chunk, 'gb18030')));
+        }
+        return chunk;
+      default:
+        try {
+          return Buffer.from(this.utf16!.decode(chunk, { stream: true }), 'utf8');
+        } catch {
+          throw new DecodeError(this.chosen!, new Uint8Array(0));
+        }
     }
   }
 
-  end(): string {
-    if (!this.decoder) return '';
-    try {
-      return this.decoder.decode();
-    } catch {
-      throw new DecodeError(this.chosen!, 0, new Uint8Array());
+  /** Ends the input: an unfinished character at the end is an error. */
+  end(): Uint8Array {
+    if (this.carry.length > 0) {
+      this.carry = new Uint8Array(0);
+      throw new DecodeError(this.encoding, new Uint8Array(0));
     }
+    try {
+      this.gbValidator?.decode();
+      if (this.utf16) return Buffer.from(this.utf16.decode(), 'utf8');
+    } catch {
+      throw new DecodeError(this.encoding, new Uint8Array(0));
+    }
+    return new Uint8Array(0);
+  }
+
+  private pushUtf8(input: Uint8Array): Uint8Array {
+    let chunk = input;
+    if (this.carry.length > 0) {
+      const joined = new Uint8Array(this.carry.length + input.length);
+      joined.set(this.carry);
+      joined.set(input, this.carry.length);
+      chunk = joined;
+    }
+    const tail = incompleteUtf8Tail(chunk);
+    const body = chunk.subarray(0, chunk.length - tail);
+    if (!isUtf8(body)) throw new DecodeError(this.chosen!, body.subarray(0, firstInvalidUtf8(body)));
+    this.carry = chunk.slice(chunk.length - tail);
+    return body;
   }
 
   private settle(encoding: EncodingName): void {
     this.chosen = encoding;
-    // ignoreBOM false: the decoder drops a leading BOM of its own encoding.
-    this.decoder = new TextDecoder(decoderLabel(encoding), { fatal: true, ignoreBOM: false });
+    if (encoding === 'gb18030') {
+      this.gbValidator = new TextDecoder('gb18030', { fatal: true });
+      this.textOf = gbText();
+    } else if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      this.utf16 = new TextDecoder(encoding, { fatal: true, ignoreBOM: false });
+      this.textOf = utf8Text;
+    } else {
+      this.textOf = utf8Text;
+    }
   }
 }
 
-/** Valid non-ASCII UTF-8 characters needed before a bad byte to call a file mixed rather than GBK. */
-const MIXED_EVIDENCE = 4;
-
-function countNonAscii(text: string): number {
+function countNonAscii(bytes: Uint8Array): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) count++;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0xc0) count++; // lead bytes: one per character
   return count;
 }
 
-/** Where a chunk stops being valid (approximate for encodings other than UTF-8). */
-function firstInvalidOffset(chunk: Uint8Array, encoding: EncodingName): number {
-  if (encoding !== 'utf-8' && encoding !== 'utf-8-bom') {
-    // Bisect with fresh decoders for the longest prefix that decodes.
-    let low = 0;
-    let high = chunk.length;
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      try {
-        new TextDecoder(decoderLabel(encoding), { fatal: true }).decode(chunk.subarray(0, mid), { stream: true });
-        low = mid;
-      } catch {
-        high = mid - 1;
-      }
-    }
-    return low;
+/** How many bytes at the end form the start of a UTF-8 character that the next chunk completes. */
+function incompleteUtf8Tail(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = bytes[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
   }
+  return 0;
+}
+
+/** Offset of the first byte that breaks UTF-8. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
-  while (i < chunk.length) {
-    const b = chunk[i]!;
-    let need = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
     if (b < 0x80) need = 0;
     else if (b >= 0xc2 && b <= 0xdf) need = 1;
     else if (b >= 0xe0 && b <= 0xef) need = 2;
     else if (b >= 0xf0 && b <= 0xf4) need = 3;
     else return i;
-    if (i + need >= chunk.length && need > 0) return i + need >= chunk.length ? i : i;
     for (let k = 1; k <= need; k++) {
-      const c = chunk[i + k];
+      const c = bytes[i + k];
       if (c === undefined || (c & 0xc0) !== 0x80) return i;
     }
+    if (need > 0 && !isUtf8(bytes.subarray(i, i + need + 1))) return i; // overlong or surrogate
     i += need + 1;
   }
   return i;
 }
 
+/** The longest prefix that decodes, found by bisection (for encodings other than UTF-8). */
+function firstInvalidBisect(chunk: Uint8Array, encoding: string): number {
+  let low = 0;
+  let high = chunk.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    try {
+      new TextDecoder(encoding, { fatal: true }).decode(chunk.subarray(0, mid), { stream: true });
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
 /** Counts line breaks (LF, or CR not followed by LF) in bytes of an ASCII-compatible encoding. */
-export function countLineBreaks(bytes: Uint8Array, end: number): number {
+export function countLineBreaks(bytes: Uint8Array): number {
   let lines = 0;
-  for (let i = 0; i < end; i++) {
+  for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b === 10 || (b === 13 && bytes[i + 1] !== 10)) lines++;
   }

@@ -1,20 +1,27 @@
-// Reads record CSV files as a stream: bytes → text → rows → checked records → the finding collector.
-// Nothing proportional to the file is held except the rejected rows.
+// Reads record CSV files as a stream: bytes → validated bytes → row views → checked records → the finding
+// collector. Nothing proportional to the file is held except the rejected rows (and, per finding, its source).
+//
+// Every row first tries the fast path: its key fields are matched as bytes (site ids and item codes through
+// a byte hash table, counts and dates parsed from digits) without building strings. Anything unusual —
+// spaces, full-width characters, quotes with escapes, an unknown id, a bad count or date, a duplicate
+// record_id — sends the row to the general path, which builds the strings and runs the one RecordChecker,
+// so both paths accept exactly the same rows and every error comes from the same code.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { mapHeader, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
-import type { FindingCollector } from '../core/score.js';
+import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
+import type { CarriedText, FindingCollector } from '../core/score.js';
+import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
-import { CsvTokenizer, DEFAULT_CSV_LIMITS, FieldTooLargeError, type CsvRow } from './csv.js';
-import { countLineBreaks, DecodeError, StreamDecoder, type EncodingName } from './decode.js';
+import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowView } from './csv.js';
+import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 
 export interface CsvReadOptions {
   encoding?: EncodingName;
-  /** Forced delimiter; otherwise tab for .tsv/.tab files or a tab-only header, else comma. */
+  /** Forced delimiter; otherwise tab for .tsv/.tab files or a header with more tabs than commas, else comma. */
   delimiter?: string;
 }
 
@@ -22,7 +29,7 @@ export interface CsvFileReport {
   path: string;
   sha256: string;
   encoding: EncodingName;
-  /** Data rows (blank lines excluded, header excluded). */
+  /** Data rows (blank lines and the header excluded). */
   rows: number;
   diagnostics: Diagnostic[];
 }
@@ -30,113 +37,262 @@ export interface CsvFileReport {
 /** Most data rows one file may hold; past it the file is refused rather than read for hours. */
 export const MAX_ROWS_PER_FILE = 50_000_000;
 
+const CHUNK_BYTES = 1 << 20;
+
+export interface RowSink {
+  /** The first row. Returns false to stop reading (the header is unusable). */
+  header(row: RowView, display: string): boolean;
+  /** Every later row, except rows whose cells are all empty. Returns false for a row it did not count. */
+  row(row: RowView, display: string): void;
+}
+
+function sniffDelimiter(bytes: Uint8Array): string {
+  let tabs = 0;
+  let commas = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0a || b === 0x0d) break;
+    if (b === 0x09) tabs++;
+    else if (b === 0x2c) commas++;
+  }
+  return tabs > commas ? '\t' : ',';
+}
+
+export interface CsvRow {
+  fields: string[];
+  /** Physical line (1-based) where the row starts. */
+  line: number;
+}
+
 /**
- * Streams one CSV file, calling `onHeader` for the first row and `onRow` for the others.
- * `onHeader` returns false to stop reading (the header is unusable).
+ * Streams a small CSV file (components, a ledger) as rows of strings: `onHeader` gets the first row and
+ * returns false to stop; `onRow` gets every later row that is not blank.
  */
-export async function readCsvFile(
+export function readCsvFile(
   file: string,
   options: CsvReadOptions,
   onHeader: (row: CsvRow, display: string) => boolean,
   onRow: (row: CsvRow, display: string) => void,
 ): Promise<CsvFileReport> {
+  return streamCsvFile(file, options, {
+    header: (row, display) => onHeader({ fields: row.texts(), line: row.line }, display),
+    row: (row, display) => onRow({ fields: row.texts(), line: row.line }, display),
+  });
+}
+
+/** Streams one CSV file into a sink of row views. */
+export async function streamCsvFile(file: string, options: CsvReadOptions, sink: RowSink): Promise<CsvFileReport> {
   const display = displayPath(file);
   const hash = createHash('sha256');
-  const decoder = new StreamDecoder(options.encoding);
+  const decoder = new ByteDecoder(options.encoding);
   const diagnostics: Diagnostic[] = [];
   let delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : undefined);
   let tokenizer: CsvTokenizer | undefined;
-  let pending = '';
   let headerSeen = false;
   let stopped = false;
   let rows = 0;
 
-  const handleRow = (row: CsvRow) => {
+  const onRow = (row: RowView) => {
     if (stopped) return;
     if (!headerSeen) {
       headerSeen = true;
-      if (!onHeader(row, display)) stopped = true;
+      if (!sink.header(row, display)) stopped = true;
       return;
     }
-    // Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record.
-    if (row.fields.every((field) => field.trim() === '')) return;
+    if (allBlank(row)) return;
     rows++;
     if (rows > MAX_ROWS_PER_FILE) {
       diagnostics.push(diagnostic('REC_TOO_MANY_ROWS', { file: display, line: row.line }, { limit: MAX_ROWS_PER_FILE }));
       stopped = true;
       return;
     }
-    onRow(row, display);
+    sink.row(row, display);
   };
-  const feed = (text: string) => {
-    if (tokenizer) {
-      tokenizer.push(text);
-      return;
+  const feed = (bytes: Uint8Array) => {
+    if (!tokenizer) {
+      if (bytes.length === 0) return;
+      tokenizer = new CsvTokenizer(delimiter ?? sniffDelimiter(bytes), onRow, decoder.text, DEFAULT_CSV_LIMITS);
     }
-    pending += text;
-    const lineEnd = pending.search(/[\r\n]/);
-    if (lineEnd < 0 && pending.length < 1 << 20) return;
-    flushPending();
-  };
-  const flushPending = () => {
-    if (tokenizer) return;
-    if (delimiter === undefined) {
-      const firstLine = pending.slice(0, Math.max(0, pending.search(/[\r\n]/)) || pending.length);
-      const tabs = firstLine.split('\t').length - 1;
-      const commas = firstLine.split(',').length - 1;
-      delimiter = tabs > commas ? '\t' : ',';
-    }
-    tokenizer = new CsvTokenizer(delimiter, handleRow, DEFAULT_CSV_LIMITS);
-    const text = pending;
-    pending = '';
-    tokenizer.push(text);
+    tokenizer.push(bytes);
   };
 
   try {
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       if (stopped) continue;
-      let text: string;
       try {
-        text = decoder.decode(chunk);
+        feed(decoder.push(chunk));
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
-        flushPending();
-        const line = tokenizer!.currentLine + countLineBreaks(error.chunk, error.offset);
+        feed(error.validPrefix);
+        const line = (tokenizer?.currentLine ?? 1) + countLineBreaks(tokenizer?.pendingBytes ?? error.validPrefix);
         diagnostics.push(diagnostic('REC_ENCODING', { file: display, line }, { encoding: error.encoding }));
         stopped = true;
-        continue;
       }
-      feed(text);
     }
     if (!stopped) {
-      feed(decoder.end());
-      flushPending();
-      const syntax = tokenizer!.end();
+      try {
+        feed(decoder.end());
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        const line = (tokenizer?.currentLine ?? 1) + countLineBreaks(tokenizer?.pendingBytes ?? new Uint8Array());
+        diagnostics.push(diagnostic('REC_ENCODING', { file: display, line }, { encoding: error.encoding }));
+        stopped = true;
+      }
+    }
+    if (!stopped && tokenizer) {
+      const syntax = tokenizer.end();
       if (syntax) {
         diagnostics.push(diagnostic('REC_CSV_SYNTAX', { file: display, line: syntax.line, col: syntax.col }, { message: syntax.message }));
       }
     }
   } catch (error) {
-    if (error instanceof DecodeError) {
-      diagnostics.push(diagnostic('REC_ENCODING', { file: display, line: tokenizer?.currentLine ?? 1 }, { encoding: error.encoding }));
-    } else if (error instanceof FieldTooLargeError) {
-      diagnostics.push(diagnostic('REC_FIELD_TOO_LARGE', { file: display, line: error.line }, { limit: error.limit }));
+    if (error instanceof CsvLimitError) {
+      diagnostics.push(
+        error.kind === 'field'
+          ? diagnostic('REC_FIELD_TOO_LARGE', { file: display, line: error.line }, { limit: error.limit })
+          : diagnostic('REC_TOO_MANY_FIELDS', { file: display, line: error.line }, { limit: error.limit }),
+      );
     } else if (isNodeError(error)) {
       diagnostics.push(diagnostic('FILE_UNREADABLE', { file: display }, { message: error.message }));
     } else {
       throw error;
     }
   }
-  if (!headerSeen && diagnostics.length === 0) {
-    diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  }
+  if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
   return { path: display, sha256: hash.digest('hex'), encoding: decoder.encoding, rows, diagnostics };
+}
+
+/** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
+function allBlank(row: RowView): boolean {
+  let allEmpty = true;
+  for (let i = 0; i < row.fieldCount; i++) {
+    if (!row.isEmpty(i)) {
+      allEmpty = false;
+      break;
+    }
+  }
+  if (allEmpty) return true;
+  // Rare: cells holding only spaces.
+  const bytes = row.bytes;
+  for (let i = 0; i < row.fieldCount; i++) {
+    for (let k = row.starts[i]!; k < row.ends[i]!; k++) if (bytes[k] !== 0x20 && bytes[k] !== 0x09) return false;
+  }
+  return row.texts().every((t) => cleanCell(t) === '');
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+// ---------------------------------------------------------------- fast key matching
+
+/** Open-addressing table from ASCII id bytes to their index, so a row's ids are matched without strings. */
+class ByteKeyTable {
+  private readonly slots: Int32Array;
+  private readonly keys: Uint8Array[] = [];
+  private readonly mask: number;
+
+  constructor(ids: readonly string[]) {
+    let size = 16;
+    while (size < ids.length * 4) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    ids.forEach((id, index) => {
+      if (!/^[\x21-\x7e]+$/.test(id)) return; // non-ASCII or spaced ids take the general path
+      const bytes = Buffer.from(id, 'latin1');
+      this.keys[index] = bytes;
+      let slot = hashBytes(bytes, 0, bytes.length) & this.mask;
+      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot] = index;
+    });
+  }
+
+  lookup(bytes: Uint8Array, start: number, end: number): number {
+    let slot = hashBytes(bytes, start, end) & this.mask;
+    for (;;) {
+      const index = this.slots[slot]!;
+      if (index === -1) return -1;
+      const key = this.keys[index]!;
+      if (key.length === end - start) {
+        let k = 0;
+        while (k < key.length && key[k] === bytes[start + k]) k++;
+        if (k === key.length) return index;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** Repeated free text (inspector names, stock notes) is decoded once. */
+class TextInterner {
+  private readonly entries = new Map<number, { bytes: Uint8Array; text: string }[]>();
+  private size = 0;
+
+  text(row: RowView, field: number): string {
+    if (row.kinds[field] === FieldKind.Escaped || this.size > 50_000) return row.text(field);
+    const bytes = row.bytes;
+    const start = row.starts[field]!;
+    const end = row.ends[field]!;
+    const h = hashBytes(bytes, start, end);
+    const bucket = this.entries.get(h);
+    if (bucket) {
+      for (const entry of bucket) {
+        if (entry.bytes.length !== end - start) continue;
+        let k = 0;
+        while (k < entry.bytes.length && entry.bytes[k] === bytes[start + k]) k++;
+        if (k === entry.bytes.length) return entry.text;
+      }
+    }
+    const text = row.text(field);
+    const entry = { bytes: bytes.slice(start, end), text };
+    if (bucket) bucket.push(entry);
+    else this.entries.set(h, [entry]);
+    this.size++;
+    return text;
+  }
+}
+
+const DIGIT0 = 0x30;
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD`, `YYYY/M/D`, `YYYY-M-D` as yyyymm × 100 + dd, or -1 when the bytes are not such a date. */
+function parseDateBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 8 || length > 10) return -1;
+  for (let k = 0; k < 4; k++) if (!isDigit(bytes[start + k])) return -1;
+  const year = (bytes[start]! - DIGIT0) * 1000 + (bytes[start + 1]! - DIGIT0) * 100 + (bytes[start + 2]! - DIGIT0) * 10 + (bytes[start + 3]! - DIGIT0);
+  const sep = bytes[start + 4];
+  if (sep !== 0x2d && sep !== 0x2f) return -1;
+  let i = start + 5;
+  let month = 0;
+  let digits = 0;
+  while (i < end && isDigit(bytes[i]) && digits < 2) {
+    month = month * 10 + bytes[i]! - DIGIT0;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || i >= end || (bytes[i] !== 0x2d && bytes[i] !== 0x2f)) return -1;
+  i++;
+  let day = 0;
+  digits = 0;
+  while (i < end && isDigit(bytes[i]) && digits < 2) {
+    day = day * 10 + bytes[i]! - DIGIT0;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || i !== end || month < 1 || month > 12 || day < 1) return -1;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  return (year * 100 + month) * 100 + day;
 }
 
 export interface RecordsReadResult {
@@ -151,8 +307,8 @@ export interface RecordsReadResult {
 }
 
 /**
- * Reads every records file into the collector. Files are read in path order, so which of two rows with
- * the same record_id counts as the duplicate never depends on the order the files were named in.
+ * Reads every records file into the collector. Files are read in natural path order whatever order they
+ * were named in, so which of two rows with the same record_id is the duplicate never depends on it.
  */
 export async function readRecords(
   files: readonly string[],
@@ -163,39 +319,142 @@ export async function readRecords(
   const checker = new RecordChecker(ruleSet, options.period);
   const byResolved = new Map<string, string>();
   for (const file of files) if (!byResolved.has(path.resolve(file))) byResolved.set(path.resolve(file), file);
-  const ordered = [...byResolved.values()].sort((a, b) =>
-    displayPath(a) < displayPath(b) ? -1 : displayPath(a) > displayPath(b) ? 1 : 0,
-  );
-  const result: RecordsReadResult = {
-    inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set(),
-  };
+  const ordered = [...byResolved.values()].sort((a, b) => compareNatural(displayPath(a), displayPath(b)));
+  const result: RecordsReadResult = { inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set() };
+
+  const siteIds = ruleSet.sites.map((s) => s.id);
+  const itemCodes = [...ruleSet.itemByCode.keys()];
+  // The collector indexes sites and items the same way: both follow rule-set order.
+  const sites = new ByteKeyTable(siteIds);
+  const items = new ByteKeyTable(itemCodes);
+  const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
+  const siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
+  const itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
+  const period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
+  const monthNumbers = new Set<number>();
+  const interner = new TextInterner();
+
   for (const file of ordered) {
-    let header: HeaderMap | undefined;
+    let header: HeaderMap = {};
     let headerLength = 0;
-    const report = await readCsvFile(
-      file,
-      options,
-      (row, display) => {
-        const mapped = mapHeader(row.fields, display, row.line);
+    let fileIndex = 0;
+    let siteCol = -1;
+    let itemCol = -1;
+    let countCol = -1;
+    let dateCol = -1;
+    let idCol = -1;
+    let inspectorCol = -1;
+    let noteCol = -1;
+    let photoCol = -1;
+
+    const general = (row: RowView, display: string) => {
+      const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
+      if ('rejected' in outcome) {
+        result.rejected.push(outcome.rejected);
+        return;
+      }
+      result.accepted++;
+      if (outcome.date) result.months.add(outcome.date.slice(0, 7));
+      collector.add(outcome.record);
+    };
+
+    const report = await streamCsvFile(file, options, {
+      header(row, display) {
+        const mapped = mapHeader(row.texts(), display, row.line);
         result.fileDiagnostics.push(...mapped.diagnostics);
+        if (!mapped.map) return false;
         header = mapped.map;
-        headerLength = row.fields.length;
-        return header !== undefined;
+        headerLength = row.fieldCount;
+        fileIndex = collector.fileIndex(display);
+        siteCol = header.site ?? -1;
+        itemCol = header.item ?? -1;
+        countCol = header.count ?? -1;
+        dateCol = header.date ?? -1;
+        idCol = header.recordId ?? -1;
+        inspectorCol = header.inspector ?? -1;
+        noteCol = header.note ?? -1;
+        photoCol = header.photo ?? -1;
+        return true;
       },
-      (row, display) => {
+      row(row, display) {
         result.records++;
-        const outcome = checker.check(row.fields, header!, headerLength, display, row.line);
-        if ('rejected' in outcome) {
-          result.rejected.push(outcome.rejected);
+        const bytes = row.bytes;
+        const fields = row.fieldCount;
+        if (fields > headerLength) {
+          for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
+        }
+        if (siteCol >= fields) return general(row, display);
+        const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
+        if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
+
+        let item = -1;
+        const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
+        if (hasItem) {
+          if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
+          item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
+          if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
+        }
+
+        let count = 1;
+        if (countCol >= 0 && countCol < fields && !row.isEmpty(countCol)) {
+          if (!hasItem || row.kinds[countCol] === FieldKind.Escaped) return general(row, display);
+          const start = row.starts[countCol]!;
+          const end = row.ends[countCol]!;
+          if (end - start > 7) return general(row, display);
+          count = 0;
+          for (let k = start; k < end; k++) {
+            const b = bytes[k]!;
+            if (b < 0x30 || b > 0x39) return general(row, display);
+            count = count * 10 + b - DIGIT0;
+          }
+          if (count < 1 || count > MAX_COUNT) return general(row, display);
+        }
+
+        let month = -1;
+        if (dateCol >= 0 && dateCol < fields && !row.isEmpty(dateCol)) {
+          if (row.kinds[dateCol] === FieldKind.Escaped) return general(row, display);
+          const date = parseDateBytes(bytes, row.starts[dateCol]!, row.ends[dateCol]!);
+          if (date < 0) return general(row, display);
+          month = Math.floor(date / 100);
+          if (period >= 0 && month !== period) return general(row, display);
+        }
+
+        let recordId: string | undefined;
+        if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
+          recordId = cleanCell(row.text(idCol));
+          if (recordId === '') recordId = undefined;
+          else if (checker.firstAt(recordId) !== undefined) return general(row, display);
+        }
+
+        // Accepted.
+        result.accepted++;
+        if (month >= 0) monthNumbers.add(month);
+        if (recordId !== undefined) checker.remember(recordId, display, row.line);
+        if (!hasItem) {
+          collector.visit(site);
           return;
         }
-        result.accepted++;
-        if (outcome.date) result.months.add(outcome.date.slice(0, 7));
-        collector.add(outcome.record);
+        let text: CarriedText | undefined;
+        if (inspectorCol >= 0 || noteCol >= 0 || photoCol >= 0) {
+          text = {
+            inspector: carried(row, inspectorCol, interner),
+            note: carried(row, noteCol, interner),
+            photo: carried(row, photoCol, interner),
+          };
+        }
+        collector.addFinding(site, item, count, fileIndex, row.line, recordId, text);
       },
-    );
+    });
     result.fileDiagnostics.push(...report.diagnostics);
     result.inputs.push(report);
   }
+  for (const month of monthNumbers) result.months.add(`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`);
   return result;
+}
+
+/** A free-text cell as written, or undefined when empty or only spaces (as the general path treats it). */
+function carried(row: RowView, field: number, interner: TextInterner): string | undefined {
+  if (field < 0 || field >= row.fieldCount || row.isEmpty(field)) return undefined;
+  const text = interner.text(row, field);
+  return text.trim() === '' ? undefined : text;
 }

@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { Rational } from '../core/rational.js';
 import { buildRuleSet, type PathSegment, type Where } from '../core/ruleset.js';
 import type { RuleSet } from '../core/types.js';
 import { displayPath } from './paths.js';
+import { invalidUtf8Position, MAX_ALIAS_COUNT, MAX_RULES_BYTES, parseYamlBounded } from './yaml-guard.js';
 
 export interface LoadedRules {
   ruleSet?: RuleSet;
@@ -20,8 +21,8 @@ export interface LoadedRules {
   files: string[];
 }
 
-/** Longest YAML file accepted: a rule set is hand-edited text, so anything larger is a mistake. */
-export const MAX_RULES_FILE_BYTES = 64 * 1024 * 1024;
+/** Most bytes a rule set may have (all its files together; see yaml-guard.ts for why). */
+export const MAX_RULES_FILE_BYTES = MAX_RULES_BYTES;
 
 const pointer = (segments: readonly PathSegment[]): string => segments.map((s) => `/${s}`).join('');
 
@@ -44,7 +45,26 @@ export function bundledRulesPath(): string {
   return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'rules');
 }
 
-export function loadRules(rulesPath: string): LoadedRules {
+/**
+ * The bundled rule set, parsed and validated at build time (scripts/build-rules-cache.mjs): YAML parsing
+ * and schema compilation cost ~0.3 s, more than scoring a city month. Used only while the files still
+ * hash to what was cached, so an edited rules/ folder is always read afresh.
+ */
+export function bundledCachePath(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'bundled-rules.json');
+}
+
+function cachedDocument(rulesPath: string, sha256: string): unknown {
+  if (path.resolve(rulesPath) !== bundledRulesPath()) return undefined;
+  try {
+    const cache = JSON.parse(readFileSync(bundledCachePath(), 'utf8')) as { sha256: string; document: unknown };
+    return cache.sha256 === sha256 ? cache.document : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function loadRules(rulesPath: string, options: { keepDocument?: boolean } = {}): LoadedRules & { document?: unknown } {
   const diagnostics: Diagnostic[] = [];
   const display = displayPath(rulesPath);
   let files: string[];
@@ -65,36 +85,69 @@ export function loadRules(rulesPath: string): LoadedRules {
     return { diagnostics: [diagnostic('RULES_NOT_FOUND', { file: display }, { path: display })], sha256: '', files: [] };
   }
 
+  // Sizes are checked before anything is read, so a wrong multi-gigabyte file costs nothing.
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // reported when it is read below
+    }
+  }
+  if (total > MAX_RULES_BYTES) {
+    return { diagnostics: [diagnostic('RULES_TOO_LARGE', { file: display }, { size: total, limit: MAX_RULES_BYTES })], sha256: '', files };
+  }
+
   const hash = createHash('sha256');
+  const contents: (Buffer | undefined)[] = files.map((file) => {
+    try {
+      const bytes = readFileSync(file);
+      if (bytes.length > MAX_RULES_BYTES) throw new Error(`larger than ${MAX_RULES_BYTES} bytes`);
+      hash.update(path.basename(file)).update('\0').update(bytes).update('\0');
+      return bytes;
+    } catch (error) {
+      diagnostics.push(diagnostic('FILE_UNREADABLE', { file: displayPath(file) }, { message: (error as Error).message }));
+      return undefined;
+    }
+  });
+  const sha256 = hash.digest('hex');
+  if (diagnostics.length > 0) return { diagnostics, sha256, files };
+
+  const cached = cachedDocument(rulesPath, sha256);
+  if (cached !== undefined) {
+    const built = buildRuleSet(cached, () => ({}));
+    if (built.ruleSet) return { ruleSet: built.ruleSet, diagnostics: [], sha256, files };
+  }
+
   const positions = new PositionIndex();
   const merged: Record<string, unknown> = {};
   const owner = new Map<string, string>();
-  for (const file of files) {
+  const budget = { entries: 0 };
+  for (const [index, file] of files.entries()) {
     const name = displayPath(file);
     let text: string;
     try {
-      const bytes = readFileSync(file);
-      if (bytes.length > MAX_RULES_FILE_BYTES) throw new Error(`larger than ${MAX_RULES_FILE_BYTES} bytes`);
-      hash.update(path.basename(file)).update('\0').update(bytes).update('\0');
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch (error) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', { file: name }, { message: (error as Error).message }));
+      text = new TextDecoder('utf-8', { fatal: true }).decode(contents[index]!);
+    } catch {
+      const where = invalidUtf8Position(contents[index]!) ?? { line: 1, col: 1 };
+      diagnostics.push(diagnostic('RULES_ENCODING', { file: name, ...where }));
       continue;
     }
-    const parsed = parseYamlFile(text, name, diagnostics);
+    const parsed = parseYamlFile(text, name, diagnostics, budget);
     if (parsed === undefined) continue;
     const shifts = new Map<string, number>();
     mergeInto(merged, parsed.value, [], name, parsed.positions, owner, shifts, diagnostics);
     copyPositions(parsed.positions, positions, shifts);
   }
-  const sha256 = hash.digest('hex');
   if (diagnostics.length > 0) return { diagnostics, sha256, files };
 
-  diagnostics.push(...validateSchema(merged, positions));
+  const document = options.keepDocument ? structuredClone(merged) : undefined;
+  // Loops, not push(...list): a list of 150,000 problems overflows the stack.
+  for (const d of validateSchema(merged, positions)) diagnostics.push(d);
   const built = buildRuleSet(merged, (segments, key) => positions.locate(segments, key));
-  diagnostics.push(...built.diagnostics);
+  for (const d of built.diagnostics) diagnostics.push(d);
   if (diagnostics.length > 0 || !built.ruleSet) return { diagnostics, sha256, files };
-  return { ruleSet: built.ruleSet, diagnostics, sha256, files };
+  return { ruleSet: built.ruleSet, diagnostics, sha256, files, ...(document ? { document } : {}) };
 }
 
 interface ParsedFile {
@@ -102,23 +155,37 @@ interface ParsedFile {
   positions: PositionIndex;
 }
 
-function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[]): ParsedFile | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** yaml is loaded on first use: a cached rule set never needs it. */
+function yaml(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
+}
+
+function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[], budget: { entries: number }): ParsedFile | undefined {
+  const lineCounter = new (yaml().LineCounter)();
   const at = (offset: number): Where => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
+  // Bounded parse: nesting depth and duplicate keys are checked without recursion or quadratic time.
+  const bounded = parseYamlBounded(yaml(), text, lineCounter, budget.entries);
+  budget.entries = bounded.entries;
+  for (const problem of bounded.problems) diagnostics.push(diagnostic(problem.code, at(problem.offset), problem.args));
+  const doc = bounded.doc;
+  if (!doc) return undefined;
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       diagnostics.push(diagnostic('RULES_YAML_SYNTAX', at(error.pos[0]), { message: firstLine(error.message) }));
     }
     return undefined;
   }
+  if (bounded.problems.length > 0) return undefined;
   let value: unknown;
   try {
     // maxAliasCount bounds alias expansion ("billion laughs").
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const code = /alias/i.test((error as Error).message) ? 'RULES_ALIAS_LIMIT' : 'RULES_YAML_SYNTAX';
     diagnostics.push(diagnostic(code, { file, line: 1, col: 1 }, { message: firstLine((error as Error).message) }));
@@ -143,6 +210,7 @@ function recordPositions(
   at: (offset: number) => Where,
   depth: number,
 ): void {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   if (node.range) positions.values.set(pointer(segments), at(node.range[0]));
   if (depth > MAX_DEPTH || isAlias(node)) return;
   if (isMap(node)) {
@@ -182,7 +250,7 @@ function mergeInto(
       owner.set(pointer(child), file);
     } else if (Array.isArray(existing) && Array.isArray(value)) {
       shifts.set(pointer(child), existing.length);
-      existing.push(...value);
+      for (const item of value) existing.push(item); // not push(...value): a long list overflows the stack
     } else if (isPlainObject(existing) && isPlainObject(value)) {
       mergeInto(existing, value, child, file, sourcePositions, owner, shifts, diagnostics);
     } else {

@@ -2,17 +2,11 @@
 
 import type { ResultsFile, ResultsUnit } from '../core/results.js';
 import { componentLabel } from './labels.js';
+import { NO_PAINT, type Paint } from './paint.js';
 import { renderTable, type TableColumn } from './table.js';
 
-export interface Paint {
-  bold: (text: string) => string;
-  red: (text: string) => string;
-  dim: (text: string) => string;
-  /** The black list is shown in inverse: black-on-terminal would be invisible. */
-  black: (text: string) => string;
-}
-
-export const NO_PAINT: Paint = { bold: (t) => t, red: (t) => t, dim: (t) => t, black: (t) => t };
+export type { Paint } from './paint.js';
+export { NO_PAINT } from './paint.js';
 
 const fixed2 = (value: number | null | undefined): string => (value === null || value === undefined ? '' : value.toFixed(2));
 
@@ -30,10 +24,11 @@ export function groupsOf(units: readonly ResultsUnit[]): string[] {
   return groups;
 }
 
-export function rankingText(results: ResultsFile, paint: Paint = NO_PAINT): string {
+/** `options.title` replaces the default heading (`report` prints its own title over the same table). */
+export function rankingText(results: ResultsFile, paint: Paint = NO_PAINT, options: { title?: string } = {}): string {
   const out: string[] = [];
   const period = results.period ?? '（测评期未定）';
-  out.push(paint.bold(`${results.ruleset.name} ${period} 模拟测评排名`));
+  out.push(paint.bold(options.title ?? `${results.ruleset.name} ${period} 模拟测评排名`));
   out.push(`模拟测评指数：${results.index === null ? '未测评' : results.index.toFixed(2)}`);
   const componentIds = [...new Set(results.units.flatMap((u) => Object.keys(u.components ?? {})))];
   const withChange = results.units.some((u) => 'score_change' in u);

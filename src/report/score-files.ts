@@ -18,7 +18,7 @@ export function ledgerCsv(scored: ScoreOutput, bom = true): string {
     rows.push([
       e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name, e.item.code, e.item.text, e.n,
       e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
-      yesNo(e.veto), yesNo(e.repeat), e.sources.join('; '), e.inspectors.join('; '), e.notes.join('; '),
+      yesNo(e.veto), yesNo(e.repeat), e.sourceLabels().join('; '), e.inspectors.join('; '), e.notes.join('; '),
       e.photos.join('; '),
     ]);
   }

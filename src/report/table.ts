@@ -1,6 +1,6 @@
 // Plain-text tables for the terminal that line up with Chinese text (east-asian width).
 
-import stringWidth from 'string-width';
+import { displayWidth as stringWidth } from './width.js';
 
 export type Align = 'left' | 'right';
 

@@ -62,7 +62,7 @@ describe('site scores and the ledger (§4.1, §4.2)', () => {
     expect(fixed(s01.deduction)).toBe('3.50');
     const entry = out.ledger.find((e) => e.site.id === 'S01' && e.item.code === 'C01-01')!;
     expect([entry.n, entry.raw.toExactString(), entry.applied.toExactString()]).toEqual([4, '4', '3']);
-    expect(entry.sources).toEqual(['r.csv:2', 'r.csv:4']);
+    expect(entry.sourceLabels()).toEqual(['r.csv:2', 'r.csv:4']);
     expect(fixed(out.sites.find((s) => s.site.id === 'S03')!.score)).toBe('97.50'); // 3.75 capped at 2.5
   });
 

@@ -17,7 +17,7 @@ export function scoreRows(
   rows: Row[],
   extra: { previous?: PreviousPeriod; components?: Map<string, Map<string, Rational>> } = {},
 ): ScoreOutput {
-  const collector = new FindingCollector();
+  const collector = new FindingCollector(ruleSet);
   rows.forEach(([site, item, count], index) => {
     collector.add({ site, ...(item ? { item } : {}), count: count ?? 1, source: { file: 'r.csv', line: index + 2 } });
   });

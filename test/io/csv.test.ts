@@ -1,17 +1,25 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { CsvTokenizer, FieldTooLargeError, type CsvRow } from '../../src/io/csv.js';
+import { CsvLimitError, CsvTokenizer, unquote } from '../../src/io/csv.js';
 
-function tokenize(text: string, delimiter = ',', chunkSizes: number[] = []): { rows: CsvRow[]; error?: unknown } {
-  const rows: CsvRow[] = [];
-  const tokenizer = new CsvTokenizer(delimiter, (row) => rows.push(row));
+interface Row {
+  fields: string[];
+  line: number;
+}
+
+const utf8 = (bytes: Uint8Array, start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString('utf8');
+
+function tokenize(text: string, delimiter = ',', chunkSizes: number[] = []): { rows: Row[]; error?: unknown } {
+  const rows: Row[] = [];
+  const tokenizer = new CsvTokenizer(delimiter, (row) => rows.push({ fields: row.texts(), line: row.line }), utf8);
+  const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   for (const size of chunkSizes) {
-    tokenizer.push(text.slice(offset, offset + size));
+    tokenizer.push(bytes.subarray(offset, offset + size));
     offset += size;
   }
-  tokenizer.push(text.slice(offset));
+  tokenizer.push(bytes.subarray(offset));
   const error = tokenizer.end();
   return error ? { rows, error } : { rows };
 }
@@ -35,8 +43,10 @@ describe('CsvTokenizer', () => {
     expect(rows.map((r) => r.line)).toEqual([1, 2]);
   });
 
-  it('keeps a stray quote inside an unquoted field as text, as Excel does', () => {
+  it('keeps a stray quote inside an unquoted field as text, and text after a closing quote, as Excel does', () => {
     expect(tokenize('5"x,6\n').rows[0]!.fields).toEqual(['5"x', '6']);
+    expect(tokenize('"ab"cd,"x""y"z\n').rows[0]!.fields).toEqual(['abcd', 'x"yz']);
+    expect(unquote('"a""b"c')).toBe('a"bc');
   });
 
   it('reports an unclosed quote with the line and column where it opened', () => {
@@ -48,10 +58,19 @@ describe('CsvTokenizer', () => {
     expect(tokenize('site_id\titem_code\nS01\tC01-01\n', '\t').rows[1]!.fields).toEqual(['S01', 'C01-01']);
   });
 
-  it('refuses a field longer than the limit instead of holding it', () => {
-    const rows: CsvRow[] = [];
-    const tokenizer = new CsvTokenizer(',', (row) => rows.push(row), { maxFieldLength: 10 });
-    expect(() => tokenizer.push('a,b\n1,"01234567890123"\n')).toThrow(FieldTooLargeError);
+  it('refuses a field longer than the limit, or too many fields, instead of holding them', () => {
+    const limits = { maxFieldBytes: 10, maxFields: 5 };
+    const field = new CsvTokenizer(',', () => {}, utf8, limits);
+    expect(() => field.push(Buffer.from('a,b\n1,01234567890123\n'))).toThrow(CsvLimitError);
+    const quoted = new CsvTokenizer(',', () => {}, utf8, limits);
+    expect(() => quoted.push(Buffer.from('a,b\n1,"0123456789012345678901234'))).toThrow(CsvLimitError);
+    const fields = new CsvTokenizer(',', () => {}, utf8, limits);
+    expect(() => fields.push(Buffer.from('a,b,c,d,e,f,g\n'))).toThrow(CsvLimitError);
+  });
+
+  it('splits multi-byte characters across chunks without harm', () => {
+    const { rows } = tokenize('点位,问题\n人民路,"小广告\n两处"\n', ',', [1, 2, 3, 5, 7]);
+    expect(rows.map((r) => r.fields)).toEqual([['点位', '问题'], ['人民路', '小广告\n两处']]);
   });
 
   it('agrees with csv-parse on any well-formed CSV, however the text is chunked', () => {

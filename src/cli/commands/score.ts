@@ -1,18 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { checkOutputDir, OutputError, writeFilesAtomically, type OutputFile } from '../../io/write.js';
-import { displayPath } from '../../io/paths.js';
-import { rankingText } from '../../report/ranking-text.js';
-import { ledgerCsv, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
-import { InvalidInputError, printDiagnostics, say, UsageError, type Context } from '../context.js';
-import { hasErrors, runPipeline } from '../pipeline.js';
-import { csvReadOptions, recordsOptions, type RecordsCliOptions } from './shared.js';
-
-interface ScoreCliOptions extends RecordsCliOptions {
-  out?: string;
-  json?: boolean;
-  bom: boolean;
-}
+import type { Context } from '../context.js';
+import type { ScoreCliOptions } from '../run/score.js';
+import { recordsOptions } from './shared.js';
 
 export function registerScore(program: Command, context: Context): void {
   const command = program
@@ -30,47 +19,7 @@ export function registerScore(program: Command, context: Context): void {
     .option('--json', 'print results.json instead of the ranking table', false)
     .option('--no-bom', 'write the CSV files without a UTF-8 BOM')
     .action(async (options: ScoreCliOptions) => {
-      const outcome = await runPipeline({
-        ...csvReadOptions(options),
-        records: options.records ?? [],
-        skipInvalid: options.skipInvalid === true,
-        requireRecords: true,
-        ...(options.previous !== undefined ? { previous: options.previous } : {}),
-        ...(options.components !== undefined ? { components: options.components } : {}),
-      });
-      printDiagnostics(context, outcome.diagnostics);
-      if (hasErrors(outcome.diagnostics) || !outcome.results || !outcome.scored || !outcome.ruleSet) {
-        throw new InvalidInputError();
-      }
-      const { results, scored, ruleSet } = outcome;
-      const outDir = options.out ?? path.join('out', outcome.period ?? 'undated');
-      const files: OutputFile[] = [
-        { name: 'results.json', content: `${JSON.stringify(results, null, 2)}\n` },
-        { name: 'ledger.csv', content: ledgerCsv(scored, options.bom) },
-        { name: 'sites.csv', content: sitesCsv(ruleSet, scored, options.bom) },
-        { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
-      ];
-      if (options.skipInvalid) files.push({ name: 'rejected.csv', content: rejectedCsv(outcome.rejected, context.language, options.bom) });
-      const inputs = [...(options.records ?? []), ...(options.previous ? [options.previous] : []), ...(options.components ? [options.components] : [])];
-      try {
-        checkOutputDir(outDir, files.map((f) => f.name), inputs);
-        writeFilesAtomically(outDir, files);
-      } catch (error) {
-        if (error instanceof OutputError) throw new UsageError(error.message);
-        throw error;
-      }
-      for (const input of outcome.inputs) {
-        context.stderr.write(
-          say(context, `read ${input.path}: ${input.encoding}, ${input.rows} rows\n`, `读取 ${input.path}：${input.encoding}，${input.rows} 行\n`),
-        );
-      }
-      if (options.skipInvalid && outcome.rejected.length > 0) {
-        const where = displayPath(path.join(outDir, 'rejected.csv'));
-        context.stderr.write(
-          say(context, `skipped ${outcome.rejected.length} invalid records: see ${where}\n`, `已剔除 ${outcome.rejected.length} 条无效记录，详见 ${where}\n`),
-        );
-      }
-      context.stderr.write(say(context, `wrote ${displayPath(outDir)}/\n`, `已写出 ${displayPath(outDir)}/\n`));
-      context.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : rankingText(results, context.paint));
+      const { runScore } = await import('../run/score.js');
+      await runScore(options, context);
     });
 }

@@ -1,0 +1,153 @@
+// Bounds on what reading a rule-set YAML file may cost (issue 7: hostile input). A rule set is hand-edited
+// text of a few hundred kilobytes; these limits keep a wrong or malicious file from exhausting memory, the
+// stack or the clock, and turn each into a clear error at a file, line and column:
+// - size: at most MAX_RULES_BYTES over all the files of a rule set (checked before reading them);
+// - nesting: at most MAX_YAML_DEPTH levels, checked on the parser's token tree (which is built without
+//   recursion) before the composer (which recurses) sees it — 100,000 `[` would otherwise overflow the stack;
+// - entries: at most MAX_YAML_ENTRIES list items and mapping pairs (schema validation keeps every error,
+//   and `sites: [{}, {}, …]` gives four per entry: 600,000 entries ran a 256 MB heap out of memory);
+// - duplicate keys: found with one Set per mapping (the yaml package's own `uniqueKeys` check compares every
+//   key with every earlier one, so 40,000 keys took 25 s);
+// - aliases: MAX_ALIAS_COUNT bounds alias expansion ("billion laughs") in toJS.
+// The yaml module is passed in, so callers can keep loading it lazily.
+
+import type { CST, Document, LineCounter, Node as YamlNode } from 'yaml';
+
+type YamlModule = typeof import('yaml');
+
+/** Most bytes a rule set (all its files together) may have: ~100 MB of memory per MB of YAML is needed to
+ * read it with positions; the bundled rule set (632 sites) is 115 KB, so this allows ~20,000 sites. */
+export const MAX_RULES_BYTES = 2 * 1024 * 1024;
+/** Deepest nesting of mappings and lists; a rule set uses 5. */
+export const MAX_YAML_DEPTH = 64;
+/** Most list items plus mapping pairs in a rule set; the bundled one has ~6,000, a site takes 6. */
+export const MAX_YAML_ENTRIES = 100_000;
+/** Passed to yaml's toJS: alias expansions beyond it are an error. */
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface YamlProblem {
+  code: 'RULES_TOO_DEEP' | 'RULES_TOO_MANY_ENTRIES' | 'RULES_DUPLICATE_KEY';
+  /** Character offset in the text. */
+  offset: number;
+  args: Record<string, string | number>;
+}
+
+export interface BoundedParse {
+  /** Absent when the text was refused before composing. */
+  doc?: Document.Parsed;
+  problems: YamlProblem[];
+}
+
+/**
+ * parseDocument(text, { lineCounter, uniqueKeys: true }) with the bounds above: the text is tokenised once,
+ * its depth checked, then composed without yaml's quadratic duplicate-key check, which is done here instead.
+ */
+export function parseYamlBounded(
+  yaml: YamlModule,
+  text: string,
+  lineCounter: LineCounter,
+  /** Entries already read from the rule set's earlier files. */
+  entriesBefore = 0,
+): BoundedParse & { entries: number } {
+  const tokens = [...new yaml.Parser(lineCounter.addNewLine).parse(text)];
+  const shape = checkShape(tokens, MAX_YAML_DEPTH, MAX_YAML_ENTRIES - entriesBefore);
+  if (shape.problem) return { problems: [shape.problem], entries: entriesBefore + shape.entries };
+  const composer = new yaml.Composer({ uniqueKeys: false, prettyErrors: false });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) {
+      doc = next;
+    } else {
+      doc.errors.push(
+        new yaml.YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; a rule-set file holds one'),
+      );
+      break;
+    }
+  }
+  const problems: YamlProblem[] = [];
+  if (doc && doc.errors.length === 0 && doc.contents) duplicateKeys(yaml, doc.contents as YamlNode, lineCounter, problems);
+  return { ...(doc ? { doc } : {}), problems, entries: entriesBefore + shape.entries };
+}
+
+/**
+ * Walks the token tree without recursion: the first collection nested deeper than `maxDepth`, or the
+ * first entry past `maxEntries`, is a problem at its offset.
+ */
+function checkShape(tokens: readonly CST.Token[], maxDepth: number, maxEntries: number): { problem?: YamlProblem; entries: number } {
+  const stack: [CST.Token, number][] = [];
+  for (const token of tokens) if (token.type === 'document' && token.value) stack.push([token.value, 0]);
+  let entries = 0;
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!('items' in token) || !Array.isArray(token.items)) continue;
+    if (depth + 1 > maxDepth) return { problem: { code: 'RULES_TOO_DEEP', offset: token.offset, args: { limit: maxDepth } }, entries };
+    const items = token.items as { start?: CST.SourceToken[]; key?: CST.Token | null; value?: CST.Token }[];
+    if (entries + items.length > maxEntries) {
+      const item = items[Math.max(0, maxEntries - entries)];
+      const offset = item?.key?.offset ?? item?.value?.offset ?? item?.start?.[0]?.offset ?? token.offset;
+      return { problem: { code: 'RULES_TOO_MANY_ENTRIES', offset, args: { limit: MAX_YAML_ENTRIES } }, entries: entries + items.length };
+    }
+    entries += items.length;
+    for (const item of items) {
+      if (item.key) stack.push([item.key, depth + 1]);
+      if (item.value) stack.push([item.value, depth + 1]);
+    }
+  }
+  return { entries };
+}
+
+/** Keys repeated within one mapping (compared as the text toJS would make of them: `1` and `"1"` collide). */
+function duplicateKeys(yaml: YamlModule, root: YamlNode, lineCounter: LineCounter, problems: YamlProblem[]): void {
+  const stack: YamlNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (yaml.isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = pair.key as YamlNode | null;
+        if (yaml.isScalar(key) && key.range) {
+          const name = String(key.value);
+          const first = seen.get(name);
+          if (first === undefined) seen.set(name, key.range[0]);
+          else if (name !== '<<') problems.push({ code: 'RULES_DUPLICATE_KEY', offset: key.range[0], args: { key: name, first: lineCounter.linePos(first).line } });
+        } else if (key && yaml.isNode(key)) {
+          stack.push(key);
+        }
+        if (pair.value && yaml.isNode(pair.value)) stack.push(pair.value as YamlNode);
+      }
+    } else if (yaml.isSeq(node)) {
+      for (const item of node.items) if (item && yaml.isNode(item)) stack.push(item as YamlNode);
+    }
+  }
+}
+
+/** Line and column (1-based, column in characters) of the first byte that is not valid UTF-8, if any. */
+export function invalidUtf8Position(bytes: Uint8Array): { line: number; col: number } | undefined {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return undefined;
+  } catch {
+    // Find the longest valid prefix by bisection (the decoder does not report where it failed).
+  }
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
+  }
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < low; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const col = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, low)).length + 1;
+  return { line, col };
+}
