@@ -5,6 +5,11 @@ import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
 import { registerCheck } from './commands/check.js';
 import { registerScore } from './commands/score.js';
+import { registerDiff } from './commands/diff.js';
+import { registerTrend } from './commands/trend.js';
+import { registerRollup } from './commands/rollup.js';
+import { registerExplain } from './commands/explain.js';
+import { registerSample } from './commands/sample.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,6 +61,11 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
 
   registerScore(program, context);
   registerCheck(program, context);
+  registerDiff(program, context);
+  registerTrend(program, context);
+  registerRollup(program, context);
+  registerExplain(program, context);
+  registerSample(program, context);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
