@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
+// `civscore … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') return;
+    throw error;
+  });
+}
+
 main(process.argv).catch((error) => {
   process.stderr.write(`civscore: internal error: ${error && error.stack ? error.stack : error}\n`);
   process.exitCode = 3;
