@@ -26,12 +26,6 @@ export interface FindingAggregate {
   photos: string[];
 }
 
-export interface CarriedText {
-  inspector?: string | undefined;
-  note?: string | undefined;
-  photo?: string | undefined;
-}
-
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
 
 /**
@@ -73,7 +67,12 @@ export class FindingCollector {
     this.siteIds.forEach((id, i) => this.siteIndex.set(id, i));
     this.itemCodes.forEach((code, i) => this.itemIndex.set(code, i));
     this.visited = new Uint8Array(this.siteIds.length);
+    // A dense slot per (site, item) when that is small enough: faster than hashing on every record.
+    const cells = this.siteIds.length * this.itemCodes.length;
+    if (cells <= 4_000_000) this.slots = new Array<FindingAggregate | undefined>(cells);
   }
+
+  private readonly slots: (FindingAggregate | undefined)[] | undefined;
 
   fileIndex(display: string): number {
     let index = this.fileIndexes.get(display);
@@ -94,16 +93,20 @@ export class FindingCollector {
     this.visited[site] = 1;
   }
 
-  addFinding(site: number, item: number, count: number, file: number, line: number, recordId?: string, text?: CarriedText): void {
+  addFinding(
+    site: number, item: number, count: number, file: number, line: number, recordId?: string,
+    inspector?: string, note?: string, photo?: string,
+  ): void {
     this.visited[site] = 1;
     const key = site * this.itemCodes.length + item;
-    let aggregate = this.aggregates.get(key);
+    let aggregate = this.slots ? this.slots[key] : this.aggregates.get(key);
     if (!aggregate) {
       aggregate = {
         site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0,
         files: new Int32Array(4), lines: new Int32Array(4), size: 0, inspectors: [], notes: [], photos: [],
       };
       this.aggregates.set(key, aggregate);
+      if (this.slots) this.slots[key] = aggregate;
     }
     aggregate.n += count;
     if (aggregate.size === aggregate.lines.length) {
@@ -123,11 +126,9 @@ export class FindingCollector {
       aggregate.recordIds[aggregate.size] = undefined;
     }
     aggregate.size++;
-    if (text) {
-      carry(aggregate.inspectors, text.inspector);
-      carry(aggregate.notes, text.note);
-      carry(aggregate.photos, text.photo);
-    }
+    if (inspector !== undefined) carry(aggregate.inspectors, inspector);
+    if (note !== undefined) carry(aggregate.notes, note);
+    if (photo !== undefined) carry(aggregate.photos, photo);
   }
 
   /** Adds a record given by ids (the general path and tests). */
@@ -140,16 +141,41 @@ export class FindingCollector {
     }
     const item = this.itemIndex.get(record.item);
     if (item === undefined) throw new Error(`unknown item ${record.item}`);
-    this.addFinding(site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId, record);
+    this.addFinding(
+      site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId,
+      record.inspector, record.note, record.photo,
+    );
   }
 
   /** The sources of an aggregate as the ledger lists them: natural order of `record_id` or `FILE:LINE`. */
   sourceLabels(aggregate: FindingAggregate): string[] {
-    const labels: string[] = [];
-    for (let i = 0; i < aggregate.size; i++) {
-      labels.push(aggregate.recordIds?.[i] ?? `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
+    if (aggregate.recordIds) {
+      const labels: string[] = [];
+      for (let i = 0; i < aggregate.size; i++) {
+        labels.push(aggregate.recordIds[i] ?? `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
+      }
+      return labels.sort(compareNatural);
     }
-    return labels.sort(compareNatural);
+    // FILE:LINE labels sort naturally exactly when (file in natural order, line) sorts numerically; the
+    // reader delivers them that way already, so usually there is nothing to sort.
+    const rank = this.fileRanks();
+    const order = Array.from({ length: aggregate.size }, (_, i) => i);
+    const key = (i: number) => rank[aggregate.files[i]!]! * 2 ** 31 + aggregate.lines[i]!;
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) if (key(i - 1) > key(i)) sorted = false;
+    if (!sorted) order.sort((a, b) => key(a) - key(b));
+    return order.map((i) => `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
+  }
+
+  private ranks: Int32Array | undefined;
+
+  private fileRanks(): Int32Array {
+    if (this.ranks?.length !== this.files.length) {
+      const byName = this.files.map((name, index) => ({ name, index })).sort((a, b) => compareNatural(a.name, b.name));
+      this.ranks = new Int32Array(this.files.length);
+      byName.forEach((entry, rank) => (this.ranks![entry.index] = rank));
+    }
+    return this.ranks;
   }
 }
 

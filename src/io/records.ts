@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
-import type { CarriedText, FindingCollector } from '../core/score.js';
+import type { FindingCollector } from '../core/score.js';
 import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowView } from './csv.js';
@@ -434,15 +434,10 @@ export async function readRecords(
           collector.visit(site);
           return;
         }
-        let text: CarriedText | undefined;
-        if (inspectorCol >= 0 || noteCol >= 0 || photoCol >= 0) {
-          text = {
-            inspector: carried(row, inspectorCol, interner),
-            note: carried(row, noteCol, interner),
-            photo: carried(row, photoCol, interner),
-          };
-        }
-        collector.addFinding(site, item, count, fileIndex, row.line, recordId, text);
+        collector.addFinding(
+          site, item, count, fileIndex, row.line, recordId,
+          carried(row, inspectorCol, interner), carried(row, noteCol, interner), carried(row, photoCol, interner),
+        );
       },
     });
     result.fileDiagnostics.push(...report.diagnostics);

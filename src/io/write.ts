@@ -1,13 +1,43 @@
 // Atomic output: every file is written under a temporary name in its folder, then renamed into place, so an
 // interrupted run leaves either the previous complete file or the new one, never a partial one.
+//
+// A run killed while writing (SIGKILL, power cut) leaves its temporary files (`.NAME.civscore-tmp-PID-XXXX`)
+// behind; the next run writing to the same folder removes those whose process is gone. Renames never write
+// through a link, and an output that is the same file as an input (same path, or a link to it) is refused,
+// so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
   name: string;
-  content: string | Uint8Array;
+  /** The bytes, or text pieces written one after another (a large ledger is never one string). */
+  content: string | Uint8Array | Iterable<string>;
+}
+
+const FLUSH_BYTES = 1 << 20;
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+function writeContent(fd: number, content: OutputFile['content']): void {
+  if (typeof content === 'string') return writeAll(fd, Buffer.from(content, 'utf8'));
+  if (content instanceof Uint8Array) return writeAll(fd, content);
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for (const piece of content) {
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength >= FLUSH_BYTES) {
+      writeAll(fd, Buffer.from(pending.join(''), 'utf8'));
+      pending = [];
+      pendingLength = 0;
+    }
+  }
+  if (pendingLength > 0) writeAll(fd, Buffer.from(pending.join(''), 'utf8'));
 }
 
 export class OutputError extends Error {}
@@ -22,13 +52,65 @@ export function checkOutputDir(dir: string, outputs: readonly string[], inputs: 
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`cannot use ${dir}: ${(error as Error).message}`);
   }
   const inputSet = new Set(inputs.map((file) => path.resolve(file)));
+  const inputIds = new Set<string | undefined>(inputs.map((file) => fileId(statOrUndefined(file))));
+  inputIds.delete(undefined);
   for (const name of outputs) {
     const target = path.resolve(dir, name);
-    if (inputSet.has(target)) throw new OutputError(`output ${path.join(dir, name)} would overwrite an input file`);
+    // Same path, or the same file under another name (a symbolic or hard link): replacing it would lose the input.
+    if (inputSet.has(target) || inputIds.has(fileId(statOrUndefined(target)))) {
+      throw new OutputError(`output ${path.join(dir, name)} would overwrite an input file`);
+    }
   }
   for (const input of inputSet) {
     if (path.resolve(dir) === input) throw new OutputError(`--out ${dir} is an input file`);
   }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function fileId(stat: Stats | undefined): string | undefined {
+  return stat && stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
+}
+
+const TEMPORARY = /^\..+\.civscore-tmp-(\d+)-[0-9a-f]{8}$/;
+
+/** Whether a process with this id exists (EPERM: it does, under another user). */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files left in `dir` by civscore runs that were killed; best effort. */
+export function removeStaleTemporaries(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = TEMPORARY.exec(name);
+    if (!match || processAlive(Number(match[1]))) continue;
+    try {
+      rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // not ours to fight over: leave it
+    }
+  }
+  return removed;
 }
 
 export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
@@ -37,6 +119,7 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
   } catch (error) {
     throw new OutputError(`cannot create output folder ${dir}: ${(error as Error).message}`);
   }
+  removeStaleTemporaries(dir);
   const suffix = `.civscore-tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const staged: [string, string][] = [];
   try {
@@ -46,18 +129,30 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
       const fd = openSync(temporary, 'wx');
       staged.push([temporary, target]);
       try {
-        const bytes = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
-        let offset = 0;
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        writeContent(fd, file.content);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
     }
     for (const [temporary, target] of staged) renameSync(temporary, target);
+    syncFolder(dir);
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
     throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/** Makes the renames durable (a power cut after the run must not bring back the old files); best effort. */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // some systems cannot open or sync a folder
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

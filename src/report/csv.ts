@@ -9,6 +9,15 @@ export function csvCell(value: Cell): string {
 }
 
 export function toCsv(rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
-  const body = rows.map((row) => row.map(csvCell).join(',')).join('\r\n');
-  return `${options.bom === false ? '' : '\uFEFF'}${body}\r\n`;
+  return [...csvLines(rows, options)].join('');
+}
+
+/** The same CSV as `toCsv`, one line at a time, for files too large to build as one string. */
+export function* csvLines(rows: Iterable<readonly Cell[]>, options: { bom?: boolean } = {}): Generator<string> {
+  let first = true;
+  for (const row of rows) {
+    const line = `${row.map(csvCell).join(',')}\r\n`;
+    yield first && options.bom !== false ? `\uFEFF${line}` : line;
+    first = false;
+  }
 }

@@ -4,25 +4,33 @@ import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
 import { leadOf, type ScoreOutput } from '../core/score.js';
 import type { RuleSet } from '../core/types.js';
-import { toCsv, type Cell } from './csv.js';
+import { csvLines, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
 
 const yesNo = (value: boolean): string => (value ? '是' : '否');
 
-export function ledgerCsv(scored: ScoreOutput, bom = true): string {
-  const rows: Cell[][] = [[
+function* ledgerRows(scored: ScoreOutput): Generator<Cell[]> {
+  yield [
     '单位编号', '单位', '点位编号', '点位', '测评项目', '测评标准编号', '测评标准', '数量', '单项分值', '倍数',
     '应扣分', '实扣分', '一票否决', '重复出现', '来源', '测评员', '备注', '照片',
-  ]];
+  ];
   for (const e of scored.ledger) {
-    rows.push([
+    yield [
       e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name, e.item.code, e.item.text, e.n,
       e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
       yesNo(e.veto), yesNo(e.repeat), e.sourceLabels().join('; '), e.inspectors.join('; '), e.notes.join('; '),
       e.photos.join('; '),
-    ]);
+    ];
   }
-  return toCsv(rows, { bom });
+}
+
+/** ledger.csv line by line: with millions of records its 来源 column is too large for one string. */
+export function ledgerCsvLines(scored: ScoreOutput, bom = true): Iterable<string> {
+  return csvLines(ledgerRows(scored), { bom });
+}
+
+export function ledgerCsv(scored: ScoreOutput, bom = true): string {
+  return [...ledgerCsvLines(scored, bom)].join('');
 }
 
 export function sitesCsv(ruleSet: RuleSet, scored: ScoreOutput, bom = true): string {
