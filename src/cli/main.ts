@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
 import { registerCheck } from './commands/check.js';
+import { registerReport } from './commands/report.js';
 import { registerScore } from './commands/score.js';
 import { registerDiff } from './commands/diff.js';
 import { registerTrend } from './commands/trend.js';
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
 
   registerScore(program, context);
   registerCheck(program, context);
+  registerReport(program, context);
   registerDiff(program, context);
   registerTrend(program, context);
   registerRollup(program, context);
