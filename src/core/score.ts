@@ -19,7 +19,7 @@ export interface FindingAggregate {
   lines: Int32Array;
   size: number;
   /** record_id of each source where the file has one (index-aligned with files/lines). */
-  recordIds?: (string | undefined)[];
+  recordIds: (string | undefined)[] | undefined;
   /** Distinct free-text values in text order, at most MAX_CARRIED_VALUES each. */
   inspectors: string[];
   notes: string[];
@@ -33,7 +33,8 @@ const findingKey = (site: string, item: string): string => `${site}\u0000${item}
  * the ledger does not depend on the order rows arrive in.
  */
 function carry(list: string[], value: string | undefined): void {
-  if (value === undefined || value === '') return;
+  if (value === undefined || value === '' || list.includes(value)) return;
+  if (list.length >= MAX_CARRIED_VALUES && value > list[list.length - 1]!) return;
   let low = 0;
   let high = list.length;
   while (low < high) {
@@ -69,7 +70,7 @@ export class FindingCollector {
     this.visited = new Uint8Array(this.siteIds.length);
     // A dense slot per (site, item) when that is small enough: faster than hashing on every record.
     const cells = this.siteIds.length * this.itemCodes.length;
-    if (cells <= 4_000_000) this.slots = new Array<FindingAggregate | undefined>(cells);
+    if (cells <= 4_000_000) this.slots = new Array<FindingAggregate | undefined>(cells).fill(undefined);
   }
 
   private readonly slots: (FindingAggregate | undefined)[] | undefined;
@@ -103,7 +104,7 @@ export class FindingCollector {
     if (!aggregate) {
       aggregate = {
         site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0,
-        files: new Int32Array(4), lines: new Int32Array(4), size: 0, inspectors: [], notes: [], photos: [],
+        files: new Int32Array(4), lines: new Int32Array(4), size: 0, recordIds: undefined, inspectors: [], notes: [], photos: [],
       };
       this.aggregates.set(key, aggregate);
       if (this.slots) this.slots[key] = aggregate;
