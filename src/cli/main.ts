@@ -3,14 +3,36 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
-import { registerCheck } from './commands/check.js';
-import { registerReport } from './commands/report.js';
-import { registerScore } from './commands/score.js';
-import { registerDiff } from './commands/diff.js';
-import { registerTrend } from './commands/trend.js';
-import { registerRollup } from './commands/rollup.js';
-import { registerExplain } from './commands/explain.js';
-import { registerSample } from './commands/sample.js';
+
+type Register = (program: Command, context: Context) => void;
+
+/**
+ * Commands in help order. Only the command being run is loaded (each pulls in its own renderers and
+ * libraries); help and unknown commands load them all.
+ */
+const COMMANDS: [name: string, load: () => Promise<Register>][] = [
+  ['score', async () => (await import('./commands/score.js')).registerScore],
+  ['check', async () => (await import('./commands/check.js')).registerCheck],
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['diff', async () => (await import('./commands/diff.js')).registerDiff],
+  ['trend', async () => (await import('./commands/trend.js')).registerTrend],
+  ['rollup', async () => (await import('./commands/rollup.js')).registerRollup],
+  ['explain', async () => (await import('./commands/explain.js')).registerExplain],
+  ['sample', async () => (await import('./commands/sample.js')).registerSample],
+];
+
+/** The command word: the first argument that is neither an option nor the value of --lang. */
+function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--lang') {
+      i++;
+      continue;
+    }
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -60,14 +82,12 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     program.configureHelp({ ...program.configureHelp(), displayWidth: (text: string) => stringWidth(text) } as never);
   }
 
-  registerScore(program, context);
-  registerCheck(program, context);
-  registerReport(program, context);
-  registerDiff(program, context);
-  registerTrend(program, context);
-  registerRollup(program, context);
-  registerExplain(program, context);
-  registerSample(program, context);
+  const word = commandWord(args);
+  const help = args.length === 0 || args.includes('--help') || args.includes('-h') || word === 'help';
+  const known = COMMANDS.filter(([name]) => name === word);
+  // `--version` needs no command; help and an unknown word (for commander's message) need them all.
+  const wanted = help ? COMMANDS : known.length > 0 ? known : word === undefined ? [] : COMMANDS;
+  for (const [, load] of wanted) (await load())(program, context);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
