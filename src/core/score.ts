@@ -9,17 +9,15 @@ import type { AcceptedRecord, Category, Item, RuleSet, Site, Unit } from './type
 /** At most this many distinct inspectors, notes or photos are carried to one ledger entry. */
 export const MAX_CARRIED_VALUES = 20;
 
-/** All accepted findings of one (site, item), merged. Sources are kept as numbers, not strings. */
+/** All accepted findings of one (site, item), merged. */
 export interface FindingAggregate {
+  /** Position in the collector. */
+  index: number;
   site: string;
   item: string;
   n: number;
-  /** Sources: file index and line of each record, in arrival order. */
-  files: Int32Array;
-  lines: Int32Array;
+  /** Number of records (sources). */
   size: number;
-  /** record_id of each source where the file has one (index-aligned with files/lines). */
-  recordIds: (string | undefined)[] | undefined;
   /** Distinct free-text values in text order, at most MAX_CARRIED_VALUES each. */
   inspectors: string[];
   notes: string[];
@@ -28,12 +26,9 @@ export interface FindingAggregate {
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
 
-/**
- * Keeps the distinct values in text order, at most MAX_CARRIED_VALUES (the first ones in that order), so
- * the ledger does not depend on the order rows arrive in.
- */
-function carry(list: string[], value: string | undefined): void {
-  if (value === undefined || value === '' || list.includes(value)) return;
+/** Inserts a value into a sorted list of at most MAX_CARRIED_VALUES (the first ones in text order). */
+function carry(list: string[], value: string): void {
+  if (list.includes(value)) return;
   if (list.length >= MAX_CARRIED_VALUES && value > list[list.length - 1]!) return;
   let low = 0;
   let high = list.length;
@@ -42,38 +37,58 @@ function carry(list: string[], value: string | undefined): void {
     if (list[mid]! < value) low = mid + 1;
     else high = mid;
   }
-  if (list[low] === value || low >= MAX_CARRIED_VALUES) return;
   list.splice(low, 0, value);
   if (list.length > MAX_CARRIED_VALUES) list.pop();
 }
 
+/** Sources per block (a power of two) and blocks per slab (1 MiB of Int32 pairs). */
+const BLOCK_PAIRS = 64;
+const SLAB_BLOCKS_SHIFT = 11;
+const SLAB_BLOCKS = 1 << SLAB_BLOCKS_SHIFT;
+
 /**
- * Collects accepted records into per-(site, item) aggregates, keyed by index. Only aggregates are kept
- * (plus eight bytes per finding for its source), so memory grows with the findings, not with the text read.
+ * Collects accepted records into per-(site, item) aggregates. Each finding costs eight bytes in one log
+ * (aggregate, line; files are runs), so memory grows with the findings, not with the text read, and the hot
+ * path does no allocation.
  */
 export class FindingCollector {
   readonly siteIndex = new Map<string, number>();
   readonly itemIndex = new Map<string, number>();
-  readonly aggregates = new Map<number, FindingAggregate>();
   /** Display names of the files, by file index. */
   readonly files: string[] = [];
   private readonly fileIndexes = new Map<string, number>();
   private readonly visited: Uint8Array;
   private readonly siteIds: string[];
   private readonly itemCodes: string[];
+  private readonly itemCount: number;
+  /** (site, item) cell → aggregate + 1 (0 = none), dense when small enough, else a map. */
+  private readonly cellDense: Int32Array | undefined;
+  private readonly cellMap = new Map<number, number>();
+  private readonly list: FindingAggregate[] = [];
+  /**
+   * Sources as (file, line) pairs, kept per aggregate in chains of fixed blocks cut from shared slabs:
+   * eight bytes a finding, no copying as they grow, and each aggregate's sources already together.
+   */
+  private readonly slabs: Int32Array[] = [];
+  private blocksUsed = 0;
+  private readonly chains: number[][] = [];
+  /** record_id per source, per aggregate, only once some record has one. */
+  private recordIds: (string | undefined)[][] | undefined;
+  /** Text ids already carried, per aggregate and kind. */
+  private readonly seen: number[][][] = [];
+  private readonly textIds = new Map<string, number>();
+  private readonly texts: string[] = [];
 
   constructor(ruleSet: RuleSet) {
     this.siteIds = ruleSet.sites.map((s) => s.id);
     this.itemCodes = [...ruleSet.itemByCode.keys()];
+    this.itemCount = this.itemCodes.length;
     this.siteIds.forEach((id, i) => this.siteIndex.set(id, i));
     this.itemCodes.forEach((code, i) => this.itemIndex.set(code, i));
     this.visited = new Uint8Array(this.siteIds.length);
-    // A dense slot per (site, item) when that is small enough: faster than hashing on every record.
-    const cells = this.siteIds.length * this.itemCodes.length;
-    if (cells <= 4_000_000) this.slots = new Array<FindingAggregate | undefined>(cells).fill(undefined);
+    const cells = this.siteIds.length * this.itemCount;
+    if (cells <= 8_000_000) this.cellDense = new Int32Array(cells);
   }
-
-  private readonly slots: (FindingAggregate | undefined)[] | undefined;
 
   fileIndex(display: string): number {
     let index = this.fileIndexes.get(display);
@@ -94,42 +109,68 @@ export class FindingCollector {
     this.visited[site] = 1;
   }
 
+  /** The aggregates, in the order they were first found. */
+  get aggregates(): readonly FindingAggregate[] {
+    return this.list;
+  }
+
+  /** A number for a free-text value (inspector, note, photo), so the hot path compares numbers. */
+  textId(value: string): number {
+    let id = this.textIds.get(value);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.texts.push(value);
+      this.textIds.set(value, id);
+    }
+    return id;
+  }
+
+  /** Records one finding; `inspector`, `note`, `photo` are text ids (see textId), −1 when empty. */
   addFinding(
     site: number, item: number, count: number, file: number, line: number, recordId?: string,
-    inspector?: string, note?: string, photo?: string,
+    inspector = -1, note = -1, photo = -1,
   ): void {
     this.visited[site] = 1;
-    const key = site * this.itemCodes.length + item;
-    let aggregate = this.slots ? this.slots[key] : this.aggregates.get(key);
-    if (!aggregate) {
-      aggregate = {
-        site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0,
-        files: new Int32Array(4), lines: new Int32Array(4), size: 0, recordIds: undefined, inspectors: [], notes: [], photos: [],
-      };
-      this.aggregates.set(key, aggregate);
-      if (this.slots) this.slots[key] = aggregate;
+    const cell = site * this.itemCount + item;
+    let slot = this.cellDense ? this.cellDense[cell]! - 1 : (this.cellMap.get(cell) ?? -1);
+    if (slot < 0) {
+      slot = this.list.length;
+      this.list.push({
+        index: slot, site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0, size: 0,
+        inspectors: [], notes: [], photos: [],
+      });
+      this.seen.push([[], [], []]);
+      this.chains.push([]);
+      if (this.cellDense) this.cellDense[cell] = slot + 1;
+      else this.cellMap.set(cell, slot);
     }
+    const aggregate = this.list[slot]!;
     aggregate.n += count;
-    if (aggregate.size === aggregate.lines.length) {
-      const files = new Int32Array(aggregate.size * 2);
-      files.set(aggregate.files);
-      aggregate.files = files;
-      const lines = new Int32Array(aggregate.size * 2);
-      lines.set(aggregate.lines);
-      aggregate.lines = lines;
-    }
-    aggregate.files[aggregate.size] = file;
-    aggregate.lines[aggregate.size] = line;
-    if (recordId !== undefined) {
-      aggregate.recordIds ??= new Array<string | undefined>(aggregate.size);
-      aggregate.recordIds[aggregate.size] = recordId;
-    } else if (aggregate.recordIds) {
-      aggregate.recordIds[aggregate.size] = undefined;
+    const within = aggregate.size & (BLOCK_PAIRS - 1);
+    if (within === 0) this.chains[slot]!.push(this.newBlock());
+    const chain = this.chains[slot]!;
+    const block = chain[chain.length - 1]!;
+    const slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+    const at = ((block & (SLAB_BLOCKS - 1)) * BLOCK_PAIRS + within) * 2;
+    slab[at] = file;
+    slab[at + 1] = line;
+    if (recordId !== undefined && !this.recordIds) this.recordIds = this.list.map((a) => new Array<string | undefined>(a.size).fill(undefined));
+    if (this.recordIds) {
+      while (this.recordIds.length <= slot) this.recordIds.push([]);
+      this.recordIds[slot]!.push(recordId);
     }
     aggregate.size++;
-    if (inspector !== undefined) carry(aggregate.inspectors, inspector);
-    if (note !== undefined) carry(aggregate.notes, note);
-    if (photo !== undefined) carry(aggregate.photos, photo);
+    if (inspector >= 0) this.carry(slot, 0, aggregate.inspectors, inspector);
+    if (note >= 0) this.carry(slot, 1, aggregate.notes, note);
+    if (photo >= 0) this.carry(slot, 2, aggregate.photos, photo);
+  }
+
+  private carry(slot: number, kind: number, list: string[], id: number): void {
+    const seen = this.seen[slot]![kind]!;
+    if (seen.includes(id)) return;
+    // Past a few hundred distinct values the list is long settled; stop remembering more ids.
+    if (seen.length < 512) seen.push(id);
+    carry(list, this.texts[id]!);
   }
 
   /** Adds a record given by ids (the general path and tests). */
@@ -142,33 +183,101 @@ export class FindingCollector {
     }
     const item = this.itemIndex.get(record.item);
     if (item === undefined) throw new Error(`unknown item ${record.item}`);
+    const id = (text: string | undefined) => (text === undefined || text === '' ? -1 : this.textId(text));
     this.addFinding(
       site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId,
-      record.inspector, record.note, record.photo,
+      id(record.inspector), id(record.note), id(record.photo),
     );
+  }
+
+  private newBlock(): number {
+    const block = this.blocksUsed++;
+    if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_PAIRS * 2));
+    return block;
+  }
+
+  /** An aggregate's sources as (file, line) pairs in arrival order. */
+  private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
+    const files = new Int32Array(aggregate.size);
+    const lines = new Int32Array(aggregate.size);
+    const chain = this.chains[aggregate.index]!;
+    for (let i = 0; i < aggregate.size; i++) {
+      const block = chain[Math.floor(i / BLOCK_PAIRS)]!;
+      const at = ((block & (SLAB_BLOCKS - 1)) * BLOCK_PAIRS + (i & (BLOCK_PAIRS - 1))) * 2;
+      const slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+      files[i] = slab[at]!;
+      lines[i] = slab[at + 1]!;
+    }
+    return { files, lines };
+  }
+
+  /** An aggregate's sources as (file, line) pairs in ledger order, when none has a record_id. */
+  private sourcePairs(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } | undefined {
+    if (this.recordIds) return undefined;
+    let { files, lines } = this.pairsOf(aggregate);
+    // FILE:LINE labels sort naturally exactly when (file in natural order, line) sorts numerically; the
+    // reader delivers them that way already, so usually there is nothing to sort.
+    const rank = this.fileRanks();
+    let sorted = true;
+    for (let i = 1; i < files.length && sorted; i++) {
+      const a = rank[files[i - 1]!]!;
+      const b = rank[files[i]!]!;
+      if (a > b || (a === b && lines[i - 1]! > lines[i]!)) sorted = false;
+    }
+    if (!sorted) {
+      const indexes = Array.from({ length: files.length }, (_, i) => i);
+      const key = (i: number) => rank[files[i]!]! * 2 ** 31 + lines[i]!;
+      indexes.sort((a, b) => key(a) - key(b));
+      const f = files;
+      const l = lines;
+      files = Int32Array.from(indexes, (i) => f[i]!);
+      lines = Int32Array.from(indexes, (i) => l[i]!);
+    }
+    return { files, lines };
   }
 
   /** The sources of an aggregate as the ledger lists them: natural order of `record_id` or `FILE:LINE`. */
   sourceLabels(aggregate: FindingAggregate): string[] {
-    if (aggregate.recordIds) {
-      const labels: string[] = [];
-      for (let i = 0; i < aggregate.size; i++) {
-        labels.push(aggregate.recordIds[i] ?? `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
-      }
-      return labels.sort(compareNatural);
+    const pairs = this.sourcePairs(aggregate);
+    if (pairs) return Array.from(pairs.files, (file, i) => `${this.files[file]}:${pairs.lines[i]}`);
+    const { files, lines } = this.pairsOf(aggregate);
+    const ids = this.recordIds![aggregate.index] ?? [];
+    return Array.from(files, (file, i) => ids[i] ?? `${this.files[file]}:${lines[i]}`).sort(compareNatural);
+  }
+
+  /**
+   * The sources joined with `separator`, as UTF-8 bytes, built without a string per source (a month of
+   * millions of records lists every one of them). Undefined when record ids make the string path necessary.
+   * The bytes are valid until the next call.
+   */
+  sourceBytes(aggregate: FindingAggregate, separator: string): Uint8Array | undefined {
+    const pairs = this.sourcePairs(aggregate);
+    if (!pairs) return undefined;
+    const names = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
+    const sep = Buffer.from(separator, 'utf8');
+    let size = 0;
+    for (let i = 0; i < pairs.files.length; i++) size += names[pairs.files[i]!]!.length + 10 + sep.length;
+    // One buffer reused from call to call: the result is valid until the next call.
+    if (this.bytesScratch.length < size) this.bytesScratch = Buffer.allocUnsafe(Math.max(size, this.bytesScratch.length * 2));
+    const out = this.bytesScratch;
+    let at = 0;
+    const digits = new Uint8Array(10);
+    for (let i = 0; i < pairs.files.length; i++) {
+      if (i > 0) at += sep.copy(out, at);
+      at += names[pairs.files[i]!]!.copy(out, at);
+      let line = pairs.lines[i]!;
+      let d = 0;
+      do {
+        digits[d++] = 0x30 + (line % 10);
+        line = Math.floor(line / 10);
+      } while (line > 0);
+      while (d > 0) out[at++] = digits[--d]!;
     }
-    // FILE:LINE labels sort naturally exactly when (file in natural order, line) sorts numerically; the
-    // reader delivers them that way already, so usually there is nothing to sort.
-    const rank = this.fileRanks();
-    const order = Array.from({ length: aggregate.size }, (_, i) => i);
-    const key = (i: number) => rank[aggregate.files[i]!]! * 2 ** 31 + aggregate.lines[i]!;
-    let sorted = true;
-    for (let i = 1; i < order.length && sorted; i++) if (key(i - 1) > key(i)) sorted = false;
-    if (!sorted) order.sort((a, b) => key(a) - key(b));
-    return order.map((i) => `${this.files[aggregate.files[i]!]}:${aggregate.lines[i]}`);
+    return out.subarray(0, at);
   }
 
   private ranks: Int32Array | undefined;
+  private bytesScratch: Buffer = Buffer.alloc(0);
 
   private fileRanks(): Int32Array {
     if (this.ranks?.length !== this.files.length) {
@@ -205,6 +314,8 @@ export interface LedgerEntry {
   sourceCount: number;
   /** The sources, sorted naturally: `FILE:LINE`, or the record_id where present. Built on demand. */
   sourceLabels: () => string[];
+  /** The same, joined, as UTF-8 bytes when that can be done without strings (see FindingCollector). */
+  sourceBytes: (separator: string) => Uint8Array | undefined;
   inspectors: string[];
   notes: string[];
   photos: string[];
@@ -307,7 +418,7 @@ export function score(input: ScoreInput): ScoreOutput {
   const diagnostics: Diagnostic[] = [];
 
   const findingsBySite = new Map<string, FindingAggregate[]>();
-  for (const aggregate of collector.aggregates.values()) {
+  for (const aggregate of collector.aggregates) {
     const list = findingsBySite.get(aggregate.site);
     if (list) list.push(aggregate);
     else findingsBySite.set(aggregate.site, [aggregate]);
@@ -348,6 +459,7 @@ export function score(input: ScoreInput): ScoreOutput {
         repeat: multiplier.cmp(Rational.ONE) > 0,
         sourceCount: aggregate.size,
         sourceLabels: () => collector.sourceLabels(aggregate),
+        sourceBytes: (separator) => collector.sourceBytes(aggregate, separator),
         inspectors: aggregate.inspectors,
         notes: aggregate.notes,
         photos: aggregate.photos,
@@ -401,10 +513,15 @@ export function score(input: ScoreInput): ScoreOutput {
   const unitScores = new Map<string, UnitScore>();
   for (const unit of ruleSet.units) {
     const unitSites = sitesByUnit.get(unit.id) ?? [];
+    const byCategory = new Map<string, Rational[]>();
+    for (const siteScore of unitSites) {
+      const list = byCategory.get(siteScore.site.category);
+      if (list) list.push(siteScore.score!);
+      else byCategory.set(siteScore.site.category, [siteScore.score!]);
+    }
     const categoryScores = new Map<string, Rational>();
     for (const category of ruleSet.categories) {
-      const inCategory = unitSites.filter((s) => s.site.category === category.id).map((s) => s.score!);
-      const value = mean(inCategory);
+      const value = mean(byCategory.get(category.id) ?? []);
       if (value !== undefined) categoryScores.set(category.id, value);
     }
     let field: Rational | null = null;

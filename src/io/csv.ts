@@ -115,14 +115,6 @@ export function unquote(raw: string): string {
   return out;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 export class CsvTokenizer {
   private readonly delimiter: number;
   private readonly row: RowView;
@@ -151,10 +143,22 @@ export class CsvTokenizer {
     return this.pending;
   }
 
+  /** One reused buffer holds the unfinished row and the next chunk: no allocation per chunk. */
+  private work: Uint8Array = new Uint8Array(0);
+
   push(chunk: Uint8Array): void {
-    const bytes = concat(this.pending, chunk);
+    const length = this.pending.length + chunk.length;
+    if (this.work.length < length) {
+      const work = new Uint8Array(Math.max(length, this.work.length * 2, 1 << 16));
+      work.set(this.pending);
+      this.work = work;
+    } else if (this.pending.length > 0) {
+      this.work.copyWithin(0, this.pending.byteOffset - this.work.byteOffset, this.pending.byteOffset - this.work.byteOffset + this.pending.length);
+    }
+    this.work.set(chunk, this.pending.length);
+    const bytes = this.work.subarray(0, length);
     const consumed = this.scan(bytes, false);
-    this.pending = consumed === bytes.length ? new Uint8Array(0) : bytes.slice(consumed);
+    this.pending = bytes.subarray(consumed);
     if (this.pending.length > this.limits.maxFieldBytes + this.limits.maxFields) {
       throw new CsvLimitError('field', this.line, this.limits.maxFieldBytes);
     }
@@ -162,7 +166,7 @@ export class CsvTokenizer {
 
   /** Ends the input; returns a syntax error when a quoted field was never closed. */
   end(): CsvSyntaxError | undefined {
-    const bytes = this.pending;
+    const bytes = this.pending.slice();
     this.pending = new Uint8Array(0);
     if (bytes.length === 0) return undefined;
     const consumed = this.scan(bytes, true);

@@ -141,7 +141,8 @@ export class ByteDecoder {
     const tail = incompleteUtf8Tail(chunk);
     const body = chunk.subarray(0, chunk.length - tail);
     if (!isUtf8(body)) throw new DecodeError(this.chosen!, body.subarray(0, firstInvalidUtf8(body)));
-    this.carry = chunk.slice(chunk.length - tail);
+    // A copy: the chunk may be a Buffer view that the next read overwrites (Buffer#slice does not copy).
+    this.carry = Uint8Array.prototype.slice.call(chunk, chunk.length - tail);
     return body;
   }
 

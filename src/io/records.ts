@@ -8,7 +8,7 @@
 // so both paths accept exactly the same rows and every error comes from the same code.
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
@@ -44,6 +44,24 @@ export interface RowSink {
   header(row: RowView, display: string): boolean;
   /** Every later row, except rows whose cells are all empty. Returns false for a row it did not count. */
   row(row: RowView, display: string): void;
+}
+
+/**
+ * The file's bytes in chunks read into one reused buffer (a read stream allocates a new buffer per chunk,
+ * which on a multi-gigabyte file shows up as memory). Each chunk is valid until the next is read.
+ */
+async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function sniffDelimiter(bytes: Uint8Array): string {
@@ -117,8 +135,7 @@ export async function streamCsvFile(file: string, options: CsvReadOptions, sink:
   };
 
   try {
-    const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of readChunks(file)) {
       hash.update(chunk);
       if (stopped) continue;
       try {
@@ -231,13 +248,17 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-/** Repeated free text (inspector names, stock notes) is decoded once. */
+/** Repeated free text (inspector names, stock notes) is decoded once and known by its collector text id. */
 class TextInterner {
-  private readonly entries = new Map<number, { bytes: Uint8Array; text: string }[]>();
+  private readonly entries = new Map<number, { bytes: Uint8Array; id: number }[]>();
   private size = 0;
 
-  text(row: RowView, field: number): string {
-    if (row.kinds[field] === FieldKind.Escaped || this.size > 50_000) return row.text(field);
+  constructor(private readonly collector: FindingCollector) {}
+
+  /** The text id of a cell, or −1 when it is empty or only spaces (as the general path treats it). */
+  id(row: RowView, field: number): number {
+    if (field < 0 || field >= row.fieldCount || row.isEmpty(field)) return -1;
+    if (row.kinds[field] === FieldKind.Escaped || this.size > 50_000) return this.idOf(row.text(field));
     const bytes = row.bytes;
     const start = row.starts[field]!;
     const end = row.ends[field]!;
@@ -248,15 +269,19 @@ class TextInterner {
         if (entry.bytes.length !== end - start) continue;
         let k = 0;
         while (k < entry.bytes.length && entry.bytes[k] === bytes[start + k]) k++;
-        if (k === entry.bytes.length) return entry.text;
+        if (k === entry.bytes.length) return entry.id;
       }
     }
-    const text = row.text(field);
-    const entry = { bytes: bytes.slice(start, end), text };
+    const id = this.idOf(row.text(field));
+    const entry = { bytes: Uint8Array.prototype.slice.call(bytes, start, end), id };
     if (bucket) bucket.push(entry);
     else this.entries.set(h, [entry]);
     this.size++;
-    return text;
+    return id;
+  }
+
+  private idOf(text: string): number {
+    return text.trim() === '' ? -1 : this.collector.textId(text);
   }
 }
 
@@ -332,7 +357,7 @@ export async function readRecords(
   const itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
   const period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
   const monthNumbers = new Set<number>();
-  const interner = new TextInterner();
+  const interner = new TextInterner(collector);
 
   for (const file of ordered) {
     let header: HeaderMap = {};
@@ -436,7 +461,7 @@ export async function readRecords(
         }
         collector.addFinding(
           site, item, count, fileIndex, row.line, recordId,
-          carried(row, inspectorCol, interner), carried(row, noteCol, interner), carried(row, photoCol, interner),
+          interner.id(row, inspectorCol), interner.id(row, noteCol), interner.id(row, photoCol),
         );
       },
     });
@@ -445,11 +470,4 @@ export async function readRecords(
   }
   for (const month of monthNumbers) result.months.add(`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`);
   return result;
-}
-
-/** A free-text cell as written, or undefined when empty or only spaces (as the general path treats it). */
-function carried(row: RowView, field: number, interner: TextInterner): string | undefined {
-  if (field < 0 || field >= row.fieldCount || row.isEmpty(field)) return undefined;
-  const text = interner.text(row, field);
-  return text.trim() === '' ? undefined : text;
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 export interface OutputFile {
   name: string;
   /** The bytes, or text pieces written one after another (a large ledger is never one string). */
-  content: string | Uint8Array | Iterable<string>;
+  content: string | Uint8Array | Iterable<string | Uint8Array>;
 }
 
 const FLUSH_BYTES = 1 << 20;
@@ -26,18 +26,27 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 function writeContent(fd: number, content: OutputFile['content']): void {
   if (typeof content === 'string') return writeAll(fd, Buffer.from(content, 'utf8'));
   if (content instanceof Uint8Array) return writeAll(fd, content);
-  let pending: string[] = [];
-  let pendingLength = 0;
+  // Pieces are copied into one staging buffer and written about a megabyte at a time: one write per piece
+  // would be slow, and holding on to pieces would let a producer's reused buffer change under us.
+  const staging = Buffer.allocUnsafe(FLUSH_BYTES);
+  let used = 0;
+  const flush = () => {
+    if (used > 0) writeAll(fd, staging.subarray(0, used));
+    used = 0;
+  };
   for (const piece of content) {
-    pending.push(piece);
-    pendingLength += piece.length;
-    if (pendingLength >= FLUSH_BYTES) {
-      writeAll(fd, Buffer.from(pending.join(''), 'utf8'));
-      pending = [];
-      pendingLength = 0;
+    const size = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
+    if (used + size > FLUSH_BYTES) flush();
+    if (size > FLUSH_BYTES) {
+      writeAll(fd, typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
+    } else if (typeof piece === 'string') {
+      used += staging.write(piece, used, 'utf8');
+    } else {
+      staging.set(piece, used);
+      used += size;
     }
   }
-  if (pendingLength > 0) writeAll(fd, Buffer.from(pending.join(''), 'utf8'));
+  flush();
 }
 
 export class OutputError extends Error {}

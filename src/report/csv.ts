@@ -2,10 +2,17 @@
 
 export type Cell = string | number | boolean | null | undefined;
 
+const SPECIAL = /[",\r\n]/;
+const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x3000 || code === 0xa0;
+
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  const text = typeof value === 'boolean' ? (value ? '是' : '否') : value;
+  if (text === '') return text;
+  // Leading or trailing spaces are quoted so Excel keeps them.
+  const needsQuotes = SPECIAL.test(text) || isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1));
+  return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {

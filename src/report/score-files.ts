@@ -4,33 +4,47 @@ import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
 import { leadOf, type ScoreOutput } from '../core/score.js';
 import type { RuleSet } from '../core/types.js';
-import { csvLines, toCsv, type Cell } from './csv.js';
+import { csvCell, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
 
 const yesNo = (value: boolean): string => (value ? '是' : '否');
 
-function* ledgerRows(scored: ScoreOutput): Generator<Cell[]> {
-  yield [
-    '单位编号', '单位', '点位编号', '点位', '测评项目', '测评标准编号', '测评标准', '数量', '单项分值', '倍数',
-    '应扣分', '实扣分', '一票否决', '重复出现', '来源', '测评员', '备注', '照片',
-  ];
+const LEDGER_HEADER: Cell[] = [
+  '单位编号', '单位', '点位编号', '点位', '测评项目', '测评标准编号', '测评标准', '数量', '单项分值', '倍数',
+  '应扣分', '实扣分', '一票否决', '重复出现', '来源', '测评员', '备注', '照片',
+];
+const SOURCE_SEPARATOR = '; ';
+
+/**
+ * ledger.csv piece by piece: with millions of records its 来源 column is too large for one string, so
+ * sources come as bytes where the collector can build them that way.
+ */
+export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<string | Uint8Array> {
+  yield `${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`;
   for (const e of scored.ledger) {
-    yield [
+    const before: Cell[] = [
       e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name, e.item.code, e.item.text, e.n,
       e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
-      yesNo(e.veto), yesNo(e.repeat), e.sourceLabels().join('; '), e.inspectors.join('; '), e.notes.join('; '),
-      e.photos.join('; '),
+      yesNo(e.veto), yesNo(e.repeat),
     ];
+    const after: Cell[] = [e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')];
+    yield `${before.map(csvCell).join(',')},`;
+    const bytes = e.sourceBytes(SOURCE_SEPARATOR);
+    const text = bytes ? undefined : e.sourceLabels().join(SOURCE_SEPARATOR);
+    // Bytes are safe to write unquoted only when they hold nothing CSV must quote.
+    if (bytes && !needsQuoting(bytes)) yield bytes;
+    else yield csvCell(text ?? Buffer.from(bytes!).toString('utf8'));
+    yield `,${after.map(csvCell).join(',')}\r\n`;
   }
 }
 
-/** ledger.csv line by line: with millions of records its 来源 column is too large for one string. */
-export function ledgerCsvLines(scored: ScoreOutput, bom = true): Iterable<string> {
-  return csvLines(ledgerRows(scored), { bom });
+function needsQuoting(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return bytes[0] === 0x20 || [0x22, 0x2c, 0x0a, 0x0d].some((b) => buffer.indexOf(b) >= 0);
 }
 
 export function ledgerCsv(scored: ScoreOutput, bom = true): string {
-  return [...ledgerCsvLines(scored, bom)].join('');
+  return [...ledgerCsvPieces(scored, bom)].map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join('');
 }
 
 export function sitesCsv(ruleSet: RuleSet, scored: ScoreOutput, bom = true): string {

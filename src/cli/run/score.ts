@@ -2,7 +2,7 @@ import path from 'node:path';
 import { checkOutputDir, OutputError, writeFilesAtomically, type OutputFile } from '../../io/write.js';
 import { displayPath } from '../../io/paths.js';
 import { rankingText } from '../../report/ranking-text.js';
-import { ledgerCsvLines, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
+import { ledgerCsvPieces, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
 import { InvalidInputError, printDiagnostics, say, UsageError, type Context } from '../context.js';
 import { hasErrors, runPipeline } from '../pipeline.js';
 import { csvReadOptions, type RecordsCliOptions } from '../commands/shared.js';
@@ -30,7 +30,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
   const outDir = options.out ?? path.join('out', outcome.period ?? 'undated');
   const files: OutputFile[] = [
     { name: 'results.json', content: `${JSON.stringify(results, null, 2)}\n` },
-    { name: 'ledger.csv', content: ledgerCsvLines(scored, options.bom) },
+    { name: 'ledger.csv', content: ledgerCsvPieces(scored, options.bom) },
     { name: 'sites.csv', content: sitesCsv(ruleSet, scored, options.bom) },
     { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
   ];
