@@ -23,6 +23,8 @@ export interface CsvReadOptions {
   encoding?: EncodingName;
   /** Forced delimiter; otherwise tab for .tsv/.tab files or a header with more tabs than commas, else comma. */
   delimiter?: string;
+  /** Told the size of each chunk read and the rows read so far in this file, for a progress display. */
+  onBytes?: (bytes: number, rows: number) => void;
 }
 
 export interface CsvFileReport {
@@ -137,6 +139,7 @@ export async function streamCsvFile(file: string, options: CsvReadOptions, sink:
   try {
     for await (const chunk of readChunks(file)) {
       hash.update(chunk);
+      options.onBytes?.(chunk.length, rows);
       if (stopped) continue;
       try {
         feed(decoder.push(chunk));

@@ -5,6 +5,7 @@ import { rankingText } from '../../report/ranking-text.js';
 import { ledgerCsvPieces, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
 import { InvalidInputError, printDiagnostics, say, UsageError, type Context } from '../context.js';
 import { hasErrors, runPipeline } from '../pipeline.js';
+import { progressFor } from '../progress.js';
 import { csvReadOptions, type RecordsCliOptions } from '../commands/shared.js';
 
 export interface ScoreCliOptions extends RecordsCliOptions {
@@ -14,7 +15,9 @@ export interface ScoreCliOptions extends RecordsCliOptions {
 }
 
 export async function runScore(options: ScoreCliOptions, context: Context): Promise<void> {
+  const progress = progressFor(options.records ?? [], context.stderr);
   const outcome = await runPipeline({
+    ...(progress ? { onBytes: progress.onBytes } : {}),
     ...csvReadOptions(options),
     records: options.records ?? [],
     skipInvalid: options.skipInvalid === true,
@@ -22,6 +25,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
+  progress?.done();
   printDiagnostics(context, outcome.diagnostics);
   if (hasErrors(outcome.diagnostics) || !outcome.results || !outcome.scored || !outcome.ruleSet) {
     throw new InvalidInputError();
