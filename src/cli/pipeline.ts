@@ -26,6 +26,8 @@ export interface PipelineOptions {
   skipInvalid: boolean;
   /** `check` may be run on rules alone. */
   requireRecords: boolean;
+  /** Told the size of each chunk of records read. */
+  onBytes?: (bytes: number, rows: number) => void;
 }
 
 export interface PipelineOutcome {
@@ -61,7 +63,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
 
   const outcome: PipelineOutcome = { diagnostics: [], inputs: [], rejected: [], period: options.period ?? null };
   const loaded = loadRules(rulesPath);
-  outcome.diagnostics.push(...loaded.diagnostics);
+  append(outcome.diagnostics, loaded.diagnostics);
   const ruleSet = loaded.ruleSet;
   if (!ruleSet) return outcome;
   outcome.ruleSet = ruleSet;
@@ -69,7 +71,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   let previous;
   if (options.previous !== undefined) {
     const read = readResultsFile(options.previous);
-    outcome.diagnostics.push(...read.diagnostics);
+    append(outcome.diagnostics, read.diagnostics);
     if (read.results) previous = previousPeriodOf(read.results);
   }
 
@@ -80,7 +82,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       outcome.diagnostics.push(diagnostic('COMP_NOT_CONFIGURED', { file: displayPath(options.components) }));
     } else {
       const read = await readComponents(options.components, ruleSet, { encoding: options.encoding });
-      outcome.diagnostics.push(...read.diagnostics);
+      append(outcome.diagnostics, read.diagnostics);
       componentScores = read.scores;
     }
   } else if (configured && options.records.length > 0) {
@@ -99,13 +101,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const read = await readRecords(
     options.records,
     ruleSet,
-    { encoding: options.encoding, delimiter: options.delimiter, period: options.period },
+    { encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes },
     collector,
   );
   outcome.inputs = read.inputs;
   outcome.rejected = read.rejected;
-  outcome.diagnostics.push(...read.fileDiagnostics);
-  if (!options.skipInvalid) for (const row of read.rejected) outcome.diagnostics.push(...row.diagnostics);
+  append(outcome.diagnostics, read.fileDiagnostics);
+  if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
 
   if (hasErrors(outcome.diagnostics)) return outcome;
   if (options.period === undefined) {
@@ -121,7 +123,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     ...(previous ? { previous } : {}),
     ...(componentScores ? { components: componentScores } : {}),
   });
-  outcome.diagnostics.push(...scored.diagnostics);
+  append(outcome.diagnostics, scored.diagnostics);
   if (hasErrors(scored.diagnostics)) return outcome;
   outcome.scored = scored;
   outcome.results = buildResults(ruleSet, scored, {
@@ -134,6 +136,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     withPrevious: previous !== undefined,
   });
   return outcome;
+}
+
+/** push(...list) overflows the stack past ~100,000 items, and hostile input can make that many problems. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
