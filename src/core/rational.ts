@@ -145,6 +145,9 @@ export class Rational {
 
   /** The shortest exact decimal form when one exists (denominator of 2s and 5s); else rounded to 6 places. */
   toExactString(): string {
+    if (this.den === 1n) return this.num.toString();
+    const known = EXACT_PLACES.get(this.den);
+    if (known !== undefined) return known < 0 ? this.toRoundedString(6) : this.toRoundedString(known);
     let d = this.den;
     let twos = 0;
     let fives = 0;
@@ -156,8 +159,9 @@ export class Rational {
       d /= 5n;
       fives++;
     }
-    if (d !== 1n) return this.toRoundedString(6);
-    return this.toRoundedString(Math.max(twos, fives));
+    const places = d !== 1n ? -1 : Math.max(twos, fives);
+    if (EXACT_PLACES.size < 1000) EXACT_PLACES.set(this.den, places);
+    return places < 0 ? this.toRoundedString(6) : this.toRoundedString(places);
   }
 
   /** Number of decimals needed to write the value exactly, or undefined when it is not a finite decimal. */
@@ -172,6 +176,9 @@ export class Rational {
     return this.den === 1n ? String(this.num) : `${this.num}/${this.den}`;
   }
 }
+
+/** Decimal places that write 1/den exactly (−1: none), by denominator; the same few recur endlessly. */
+const EXACT_PLACES = new Map<bigint, number>();
 
 function scaledToString(scaled: bigint, places: number, keepZeros: boolean): string {
   const negative = scaled < 0n;

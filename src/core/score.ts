@@ -253,7 +253,8 @@ export class FindingCollector {
   sourceBytes(aggregate: FindingAggregate, separator: string): Uint8Array | undefined {
     const pairs = this.sourcePairs(aggregate);
     if (!pairs) return undefined;
-    const names = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
+    if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
+    const names = this.nameBytes;
     const sep = Buffer.from(separator, 'utf8');
     let size = 0;
     for (let i = 0; i < pairs.files.length; i++) size += names[pairs.files[i]!]!.length + 10 + sep.length;
@@ -278,6 +279,7 @@ export class FindingCollector {
 
   private ranks: Int32Array | undefined;
   private bytesScratch: Buffer = Buffer.alloc(0);
+  private nameBytes: Buffer[] = [];
 
   private fileRanks(): Int32Array {
     if (this.ranks?.length !== this.files.length) {
