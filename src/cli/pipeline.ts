@@ -101,7 +101,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const read = await readRecords(
     options.records,
     ruleSet,
-    { encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes },
+    { encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes, rulesPath },
     collector,
   );
   outcome.inputs = read.inputs;

@@ -24,6 +24,12 @@ export interface FindingAggregate {
   photos: string[];
 }
 
+/** A collector's content in a form that crosses a worker boundary. */
+export interface CollectedPart {
+  visited: Uint8Array;
+  aggregates: { site: string; item: string; n: number; lines: Int32Array; inspectors: string[]; notes: string[]; photos: string[] }[];
+}
+
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
 
 /** Inserts a value into a sorted list of at most MAX_CARRIED_VALUES (the first ones in text order). */
@@ -171,6 +177,35 @@ export class FindingCollector {
     // Past a few hundred distinct values the list is long settled; stop remembering more ids.
     if (seen.length < 512) seen.push(id);
     carry(list, this.texts[id]!);
+  }
+
+  /** What a worker that read part of a file hands back: visited sites and aggregates with their lines. */
+  exportPart(): CollectedPart {
+    return {
+      visited: this.visited,
+      aggregates: this.list.map((aggregate) => ({
+        site: aggregate.site, item: aggregate.item, n: aggregate.n, lines: this.pairsOf(aggregate).lines,
+        inspectors: aggregate.inspectors, notes: aggregate.notes, photos: aggregate.photos,
+      })),
+    };
+  }
+
+  /** Adds a part read elsewhere (all of it from one file), its lines shifted by `lineOffset`. */
+  importPart(part: CollectedPart, file: number, lineOffset: number): void {
+    part.visited.forEach((flag, site) => {
+      if (flag) this.visited[site] = 1;
+    });
+    for (const aggregate of part.aggregates) {
+      const site = this.siteIndex.get(aggregate.site)!;
+      const item = this.itemIndex.get(aggregate.item)!;
+      for (const line of aggregate.lines) this.addFinding(site, item, 0, file, line + lineOffset);
+      const slot = this.cellDense ? this.cellDense[site * this.itemCount + item]! - 1 : this.cellMap.get(site * this.itemCount + item)!;
+      const own = this.list[slot]!;
+      own.n += aggregate.n;
+      aggregate.inspectors.forEach((text) => this.carry(slot, 0, own.inspectors, this.textId(text)));
+      aggregate.notes.forEach((text) => this.carry(slot, 1, own.notes, this.textId(text)));
+      aggregate.photos.forEach((text) => this.carry(slot, 2, own.photos, this.textId(text)));
+    }
   }
 
   /** Adds a record given by ids (the general path and tests). */

@@ -67,6 +67,11 @@ export class ByteDecoder {
     return this.chosen ?? 'utf-8';
   }
 
+  /** Whether the bytes so far showed their encoding (a BOM, or a non-ASCII byte), or it was forced. */
+  get settled(): boolean {
+    return this.chosen !== undefined;
+  }
+
   /** Turns field bytes into text in the file's encoding (GB18030 fields are decoded as GB18030). */
   readonly text: BytesToText = (bytes, start, end) => this.textOf(bytes, start, end);
 

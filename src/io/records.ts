@@ -36,6 +36,23 @@ export interface CsvFileReport {
   diagnostics: Diagnostic[];
 }
 
+/** A byte range of a file, read as if `header` (the file's raw first line) came before it. */
+export interface FilePart {
+  start: number;
+  end: number;
+  header?: Uint8Array;
+}
+
+/** What reading a part tells about where it stopped, so parts can be checked and stitched together. */
+export interface PartEnd {
+  /** Line where the next row would start. */
+  line: number;
+  /** Bytes left in an unfinished row (a quoted field running past the part's end). */
+  pending: number;
+  /** Whether the bytes showed their encoding (any non-ASCII byte or a BOM). */
+  settled: boolean;
+}
+
 /** Most data rows one file may hold; past it the file is refused rather than read for hours. */
 export const MAX_ROWS_PER_FILE = 50_000_000;
 
@@ -52,13 +69,16 @@ export interface RowSink {
  * The file's bytes in chunks read into one reused buffer (a read stream allocates a new buffer per chunk,
  * which on a multi-gigabyte file shows up as memory). Each chunk is valid until the next is read.
  */
-async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
+async function* readChunks(file: string, start = 0, end = Infinity): AsyncGenerator<Uint8Array> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+    let position = start;
+    while (position < end) {
+      const want = Math.min(CHUNK_BYTES, end - position);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
       if (bytesRead === 0) return;
+      position += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -100,8 +120,14 @@ export function readCsvFile(
   });
 }
 
-/** Streams one CSV file into a sink of row views. */
-export async function streamCsvFile(file: string, options: CsvReadOptions, sink: RowSink): Promise<CsvFileReport> {
+/** Streams one CSV file (or one part of it) into a sink of row views. */
+export async function streamCsvFile(
+  file: string,
+  options: CsvReadOptions,
+  sink: RowSink,
+  part?: FilePart,
+  partEnd?: PartEnd,
+): Promise<CsvFileReport> {
   const display = displayPath(file);
   const hash = createHash('sha256');
   const decoder = new ByteDecoder(options.encoding);
@@ -137,8 +163,9 @@ export async function streamCsvFile(file: string, options: CsvReadOptions, sink:
   };
 
   try {
-    for await (const chunk of readChunks(file)) {
-      hash.update(chunk);
+    if (part?.header) feed(decoder.push(part.header));
+    for await (const chunk of readChunks(file, part?.start, part?.end)) {
+      if (!part) hash.update(chunk);
       options.onBytes?.(chunk.length, rows);
       if (stopped) continue;
       try {
@@ -161,7 +188,12 @@ export async function streamCsvFile(file: string, options: CsvReadOptions, sink:
         stopped = true;
       }
     }
-    if (!stopped && tokenizer) {
+    if (partEnd) {
+      partEnd.line = tokenizer?.currentLine ?? 1;
+      partEnd.pending = tokenizer?.pendingBytes.length ?? 0;
+      partEnd.settled = decoder.settled;
+    }
+    if (!stopped && tokenizer && (!part || part.end === Infinity)) {
       const syntax = tokenizer.end();
       if (syntax) {
         diagnostics.push(diagnostic('REC_CSV_SYNTAX', { file: display, line: syntax.line, col: syntax.col }, { message: syntax.message }));
@@ -335,142 +367,180 @@ export interface RecordsReadResult {
 }
 
 /**
+ * Reads records files into a collector, one after another (or one part of a file, in a worker).
+ */
+export class RecordsReader {
+  readonly result: RecordsReadResult = { inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set() };
+  private readonly checker: RecordChecker;
+  private readonly sites: ByteKeyTable;
+  private readonly items: ByteKeyTable;
+  private readonly siteCategory: Int32Array;
+  private readonly itemCategory: Int32Array;
+  private readonly period: number;
+  private readonly monthNumbers = new Set<number>();
+  private readonly interner: TextInterner;
+
+  constructor(
+    ruleSet: RuleSet,
+    private readonly options: CsvReadOptions & { period?: string },
+    private readonly collector: FindingCollector,
+  ) {
+    this.checker = new RecordChecker(ruleSet, options.period);
+    const siteIds = ruleSet.sites.map((s) => s.id);
+    const itemCodes = [...ruleSet.itemByCode.keys()];
+    // The collector indexes sites and items the same way: both follow rule-set order.
+    this.sites = new ByteKeyTable(siteIds);
+    this.items = new ByteKeyTable(itemCodes);
+    const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
+    this.siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
+    this.itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
+    this.period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
+    this.interner = new TextInterner(collector);
+  }
+
+  /** The months of accepted dates, once every file has been read. */
+  finish(): RecordsReadResult {
+    for (const month of this.monthNumbers) {
+      this.result.months.add(`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`);
+    }
+    return this.result;
+  }
+
+  /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
+  async readFile(file: string, part?: FilePart, partEnd?: PartEnd): Promise<CsvFileReport> {
+    const { checker, collector, sites, items, siteCategory, itemCategory, period, monthNumbers, interner, options, result } = this;
+      let header: HeaderMap = {};
+      let headerLength = 0;
+      let fileIndex = 0;
+      let siteCol = -1;
+      let itemCol = -1;
+      let countCol = -1;
+      let dateCol = -1;
+      let idCol = -1;
+      let inspectorCol = -1;
+      let noteCol = -1;
+      let photoCol = -1;
+
+      const general = (row: RowView, display: string) => {
+        const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
+        if ('rejected' in outcome) {
+          result.rejected.push(outcome.rejected);
+          return;
+        }
+        result.accepted++;
+        if (outcome.date) result.months.add(outcome.date.slice(0, 7));
+        collector.add(outcome.record);
+      };
+
+      const report = await streamCsvFile(file, options, {
+        header(row, display) {
+          const mapped = mapHeader(row.texts(), display, row.line);
+          result.fileDiagnostics.push(...mapped.diagnostics);
+          if (!mapped.map) return false;
+          header = mapped.map;
+          headerLength = row.fieldCount;
+          fileIndex = collector.fileIndex(display);
+          siteCol = header.site ?? -1;
+          itemCol = header.item ?? -1;
+          countCol = header.count ?? -1;
+          dateCol = header.date ?? -1;
+          idCol = header.recordId ?? -1;
+          inspectorCol = header.inspector ?? -1;
+          noteCol = header.note ?? -1;
+          photoCol = header.photo ?? -1;
+          return true;
+        },
+        row(row, display) {
+          result.records++;
+          const bytes = row.bytes;
+          const fields = row.fieldCount;
+          if (fields > headerLength) {
+            for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
+          }
+          if (siteCol >= fields) return general(row, display);
+          const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
+          if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
+
+          let item = -1;
+          const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
+          if (hasItem) {
+            if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
+            item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
+            if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
+          }
+
+          let count = 1;
+          if (countCol >= 0 && countCol < fields && !row.isEmpty(countCol)) {
+            if (!hasItem || row.kinds[countCol] === FieldKind.Escaped) return general(row, display);
+            const start = row.starts[countCol]!;
+            const end = row.ends[countCol]!;
+            if (end - start > 7) return general(row, display);
+            count = 0;
+            for (let k = start; k < end; k++) {
+              const b = bytes[k]!;
+              if (b < 0x30 || b > 0x39) return general(row, display);
+              count = count * 10 + b - DIGIT0;
+            }
+            if (count < 1 || count > MAX_COUNT) return general(row, display);
+          }
+
+          let month = -1;
+          if (dateCol >= 0 && dateCol < fields && !row.isEmpty(dateCol)) {
+            if (row.kinds[dateCol] === FieldKind.Escaped) return general(row, display);
+            const date = parseDateBytes(bytes, row.starts[dateCol]!, row.ends[dateCol]!);
+            if (date < 0) return general(row, display);
+            month = Math.floor(date / 100);
+            if (period >= 0 && month !== period) return general(row, display);
+          }
+
+          let recordId: string | undefined;
+          if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
+            recordId = cleanCell(row.text(idCol));
+            if (recordId === '') recordId = undefined;
+            else if (checker.firstAt(recordId) !== undefined) return general(row, display);
+          }
+
+          // Accepted.
+          result.accepted++;
+          if (month >= 0) monthNumbers.add(month);
+          if (recordId !== undefined) checker.remember(recordId, display, row.line);
+          if (!hasItem) {
+            collector.visit(site);
+            return;
+          }
+          collector.addFinding(
+            site, item, count, fileIndex, row.line, recordId,
+            interner.id(row, inspectorCol), interner.id(row, noteCol), interner.id(row, photoCol),
+          );
+        },
+      }, part, partEnd);
+      for (const d of report.diagnostics) result.fileDiagnostics.push(d);
+      result.inputs.push(report);
+      return report;
+  }
+}
+
+/**
  * Reads every records file into the collector. Files are read in natural path order whatever order they
  * were named in, so which of two rows with the same record_id is the duplicate never depends on it.
+ * A large file may be read in two halves by worker threads (see parallel.ts); the result is the same.
  */
 export async function readRecords(
   files: readonly string[],
   ruleSet: RuleSet,
-  options: CsvReadOptions & { period?: string },
+  options: CsvReadOptions & { period?: string; rulesPath?: string },
   collector: FindingCollector,
 ): Promise<RecordsReadResult> {
-  const checker = new RecordChecker(ruleSet, options.period);
   const byResolved = new Map<string, string>();
   for (const file of files) if (!byResolved.has(path.resolve(file))) byResolved.set(path.resolve(file), file);
   const ordered = [...byResolved.values()].sort((a, b) => compareNatural(displayPath(a), displayPath(b)));
-  const result: RecordsReadResult = { inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set() };
-
-  const siteIds = ruleSet.sites.map((s) => s.id);
-  const itemCodes = [...ruleSet.itemByCode.keys()];
-  // The collector indexes sites and items the same way: both follow rule-set order.
-  const sites = new ByteKeyTable(siteIds);
-  const items = new ByteKeyTable(itemCodes);
-  const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
-  const siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
-  const itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
-  const period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
-  const monthNumbers = new Set<number>();
-  const interner = new TextInterner(collector);
-
+  const reader = new RecordsReader(ruleSet, options, collector);
   for (const file of ordered) {
-    let header: HeaderMap = {};
-    let headerLength = 0;
-    let fileIndex = 0;
-    let siteCol = -1;
-    let itemCol = -1;
-    let countCol = -1;
-    let dateCol = -1;
-    let idCol = -1;
-    let inspectorCol = -1;
-    let noteCol = -1;
-    let photoCol = -1;
-
-    const general = (row: RowView, display: string) => {
-      const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
-      if ('rejected' in outcome) {
-        result.rejected.push(outcome.rejected);
-        return;
-      }
-      result.accepted++;
-      if (outcome.date) result.months.add(outcome.date.slice(0, 7));
-      collector.add(outcome.record);
-    };
-
-    const report = await streamCsvFile(file, options, {
-      header(row, display) {
-        const mapped = mapHeader(row.texts(), display, row.line);
-        result.fileDiagnostics.push(...mapped.diagnostics);
-        if (!mapped.map) return false;
-        header = mapped.map;
-        headerLength = row.fieldCount;
-        fileIndex = collector.fileIndex(display);
-        siteCol = header.site ?? -1;
-        itemCol = header.item ?? -1;
-        countCol = header.count ?? -1;
-        dateCol = header.date ?? -1;
-        idCol = header.recordId ?? -1;
-        inspectorCol = header.inspector ?? -1;
-        noteCol = header.note ?? -1;
-        photoCol = header.photo ?? -1;
-        return true;
-      },
-      row(row, display) {
-        result.records++;
-        const bytes = row.bytes;
-        const fields = row.fieldCount;
-        if (fields > headerLength) {
-          for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
-        }
-        if (siteCol >= fields) return general(row, display);
-        const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
-        if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
-
-        let item = -1;
-        const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
-        if (hasItem) {
-          if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
-          item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
-          if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
-        }
-
-        let count = 1;
-        if (countCol >= 0 && countCol < fields && !row.isEmpty(countCol)) {
-          if (!hasItem || row.kinds[countCol] === FieldKind.Escaped) return general(row, display);
-          const start = row.starts[countCol]!;
-          const end = row.ends[countCol]!;
-          if (end - start > 7) return general(row, display);
-          count = 0;
-          for (let k = start; k < end; k++) {
-            const b = bytes[k]!;
-            if (b < 0x30 || b > 0x39) return general(row, display);
-            count = count * 10 + b - DIGIT0;
-          }
-          if (count < 1 || count > MAX_COUNT) return general(row, display);
-        }
-
-        let month = -1;
-        if (dateCol >= 0 && dateCol < fields && !row.isEmpty(dateCol)) {
-          if (row.kinds[dateCol] === FieldKind.Escaped) return general(row, display);
-          const date = parseDateBytes(bytes, row.starts[dateCol]!, row.ends[dateCol]!);
-          if (date < 0) return general(row, display);
-          month = Math.floor(date / 100);
-          if (period >= 0 && month !== period) return general(row, display);
-        }
-
-        let recordId: string | undefined;
-        if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
-          recordId = cleanCell(row.text(idCol));
-          if (recordId === '') recordId = undefined;
-          else if (checker.firstAt(recordId) !== undefined) return general(row, display);
-        }
-
-        // Accepted.
-        result.accepted++;
-        if (month >= 0) monthNumbers.add(month);
-        if (recordId !== undefined) checker.remember(recordId, display, row.line);
-        if (!hasItem) {
-          collector.visit(site);
-          return;
-        }
-        collector.addFinding(
-          site, item, count, fileIndex, row.line, recordId,
-          interner.id(row, inspectorCol), interner.id(row, noteCol), interner.id(row, photoCol),
-        );
-      },
-    });
-    result.fileDiagnostics.push(...report.diagnostics);
-    result.inputs.push(report);
+    if (options.rulesPath !== undefined) {
+      const { readInHalves } = await import('./parallel.js');
+      if (await readInHalves(file, options as CsvReadOptions & { period?: string; rulesPath: string }, reader, collector)) continue;
+    }
+    await reader.readFile(file);
   }
-  for (const month of monthNumbers) result.months.add(`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`);
-  return result;
+  return reader.finish();
 }
