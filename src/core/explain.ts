@@ -9,7 +9,7 @@
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { Rational } from './rational.js';
 import type { ResultsFile, ResultsSite, ResultsUnit } from './results.js';
-import { compareText } from './text.js';
+import { compareText, editDistance } from './text.js';
 import type { RuleSet } from './types.js';
 
 // ---- ledger.csv rows (columns as src/report/score-files.ts writes them) ----
@@ -479,18 +479,4 @@ export function suggestions(query: string, candidates: readonly { id: string; na
     .filter((x) => Number.isFinite(x.score))
     .sort((a, b) => a.score - b.score || compareText(a.c.id, b.c.id));
   return scored.slice(0, 3).map((x) => `${x.c.id}${x.c.name ? ` ${x.c.name}` : ''}`);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
