@@ -340,8 +340,8 @@ export const MESSAGES = {
     zh: (a) => `测评细则的列表项和键超过 ${s(a.limit)} 个（约 1.5 万个点位）——请确认文件是否正确`,
   },
   RULES_DUPLICATE_KEY: {
-    en: (a) => `key "${s(a.key)}" appears twice in the same mapping (first at line ${s(a.first)})`,
-    zh: (a) => `键 "${s(a.key)}" 在同一映射中出现两次（首次在第 ${s(a.first)} 行）`,
+    en: (a) => `key "${s(a.key)}" appears twice in the same mapping (first at ${s(a.first)})`,
+    zh: (a) => `键 "${s(a.key)}" 在同一映射中出现两次（首次出现于 ${s(a.first)}）`,
   },
   RULES_ENCODING: {
     en: () => `bytes that are not valid UTF-8 text; save the rule-set file as UTF-8`,

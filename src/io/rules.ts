@@ -1,6 +1,7 @@
 // Loads a rule set (one YAML file or a folder of them), keeping the source position of every value,
 // validates it against schema/ruleset.schema.json and hands it to the core for cross-reference checks.
 
+import { editDistance } from '../core/text.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +12,9 @@ import { Rational } from '../core/rational.js';
 import { buildRuleSet, type PathSegment, type Where } from '../core/ruleset.js';
 import type { RuleSet } from '../core/types.js';
 import { displayPath } from './paths.js';
-import { invalidUtf8Position, MAX_ALIAS_COUNT, MAX_RULES_BYTES, parseYamlBounded } from './yaml-guard.js';
+import {
+  invalidUtf8Position, MAX_ALIAS_COUNT, MAX_RULES_BYTES, newYamlBudget, parseYamlBounded, readRulesFile, RulesFileTooLarge, type YamlBudget,
+} from './yaml-guard.js';
 
 export interface LoadedRules {
   ruleSet?: RuleSet;
@@ -101,12 +104,15 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   const hash = createHash('sha256');
   const contents: (Buffer | undefined)[] = files.map((file) => {
     try {
-      const bytes = readFileSync(file);
-      if (bytes.length > MAX_RULES_BYTES) throw new Error(`larger than ${MAX_RULES_BYTES} bytes`);
+      const bytes = readRulesFile(file);
       hash.update(path.basename(file)).update('\0').update(bytes).update('\0');
       return bytes;
     } catch (error) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', { file: displayPath(file) }, { message: (error as Error).message }));
+      if (error instanceof RulesFileTooLarge) {
+        diagnostics.push(diagnostic('RULES_TOO_LARGE', { file: displayPath(file) }, { size: `${error.size}+`, limit: MAX_RULES_BYTES }));
+      } else {
+        diagnostics.push(diagnostic('FILE_UNREADABLE', { file: displayPath(file) }, { message: (error as Error).message }));
+      }
       return undefined;
     }
   });
@@ -122,7 +128,7 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   const positions = new PositionIndex();
   const merged: Record<string, unknown> = {};
   const owner = new Map<string, string>();
-  const budget = { entries: 0 };
+  const budget = newYamlBudget();
   for (const [index, file] of files.entries()) {
     const name = displayPath(file);
     let text: string;
@@ -163,15 +169,14 @@ function yaml(): YamlModule {
   return yamlModule;
 }
 
-function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[], budget: { entries: number }): ParsedFile | undefined {
+function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[], budget: YamlBudget): ParsedFile | undefined {
   const lineCounter = new (yaml().LineCounter)();
   const at = (offset: number): Where => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
   // Bounded parse: nesting depth and duplicate keys are checked without recursion or quadratic time.
-  const bounded = parseYamlBounded(yaml(), text, lineCounter, budget.entries);
-  budget.entries = bounded.entries;
+  const bounded = parseYamlBounded(yaml(), text, lineCounter, budget);
   for (const problem of bounded.problems) diagnostics.push(diagnostic(problem.code, at(problem.offset), problem.args));
   const doc = bounded.doc;
   if (!doc) return undefined;
@@ -198,6 +203,7 @@ function parseYamlFile(text: string, file: string, diagnostics: Diagnostic[], bu
   }
   const positions = new PositionIndex();
   if (doc.contents) recordPositions(doc.contents as YamlNode, [], positions, at, 0);
+  else positions.values.set(pointer([]), { file, line: 1, col: 1 }); // an empty file: its problems are at 1:1
   return { value: value as Record<string, unknown>, positions };
 }
 
@@ -244,9 +250,11 @@ function mergeInto(
 ): void {
   for (const [key, value] of Object.entries(source)) {
     const child = [...segments, key];
-    const existing = target[key];
+    // Own properties only, set as data: a key named `__proto__` or `constructor` must stay a key (and be
+    // reported as unknown), never reach Object.prototype — `__proto__: {x: 1}` used to pollute it.
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     if (existing === undefined) {
-      target[key] = value;
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
       owner.set(pointer(child), file);
     } else if (Array.isArray(existing) && Array.isArray(value)) {
       shifts.set(pointer(child), existing.length);
@@ -420,20 +428,6 @@ function closest(key: string, allowed: readonly string[]): string | undefined {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 function firstLine(message: string): string {

@@ -49,16 +49,39 @@ function writeContent(fd: number, content: OutputFile['content']): void {
   flush();
 }
 
-export class OutputError extends Error {}
+/** An output that cannot be written where asked: a usage error. `messageZh` is the message in Chinese. */
+export class OutputError extends Error {
+  constructor(
+    message: string,
+    readonly messageZh: string = message,
+  ) {
+    super(message);
+  }
+}
+
+/** The nearest ancestor of `dir` that exists but is not a folder, if any (why `--out a.txt/out` fails). */
+function fileInTheWay(dir: string): string | undefined {
+  for (let current = path.dirname(path.resolve(dir)), child = path.resolve(dir); current !== child; child = current, current = path.dirname(current)) {
+    const stat = statOrUndefined(current);
+    if (stat) return stat.isDirectory() ? undefined : current;
+  }
+  return undefined;
+}
 
 /** Checks that `dir` can be an output folder and that no input lives at an output path. */
 export function checkOutputDir(dir: string, outputs: readonly string[], inputs: readonly string[]): void {
   try {
     const stat = statSync(dir);
-    if (!stat.isDirectory()) throw new OutputError(`--out ${dir} exists and is not a folder`);
+    if (!stat.isDirectory()) throw new OutputError(`--out ${dir} exists and is not a folder`, `--out ${dir} 已存在且不是文件夹`);
   } catch (error) {
     if (error instanceof OutputError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`cannot use ${dir}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const blocker = code === 'ENOTDIR' || code === 'ENOENT' ? fileInTheWay(dir) : undefined;
+    if (blocker !== undefined) {
+      const shown = path.relative(process.cwd(), blocker) || blocker;
+      throw new OutputError(`cannot create --out ${dir}: ${shown} is a file, not a folder`, `无法创建 --out ${dir}：${shown} 是文件，不是文件夹`);
+    }
+    if (code !== 'ENOENT') throw new OutputError(`cannot use ${dir}: ${(error as Error).message}`, `无法使用 ${dir}：${(error as Error).message}`);
   }
   const inputSet = new Set(inputs.map((file) => path.resolve(file)));
   const inputIds = new Set<string | undefined>(inputs.map((file) => fileId(statOrUndefined(file))));
@@ -67,11 +90,11 @@ export function checkOutputDir(dir: string, outputs: readonly string[], inputs: 
     const target = path.resolve(dir, name);
     // Same path, or the same file under another name (a symbolic or hard link): replacing it would lose the input.
     if (inputSet.has(target) || inputIds.has(fileId(statOrUndefined(target)))) {
-      throw new OutputError(`output ${path.join(dir, name)} would overwrite an input file`);
+      throw new OutputError(`output ${path.join(dir, name)} would overwrite an input file`, `输出文件 ${path.join(dir, name)} 会覆盖输入文件`);
     }
   }
   for (const input of inputSet) {
-    if (path.resolve(dir) === input) throw new OutputError(`--out ${dir} is an input file`);
+    if (path.resolve(dir) === input) throw new OutputError(`--out ${dir} is an input file`, `--out ${dir} 是输入文件`);
   }
 }
 
@@ -126,7 +149,7 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new OutputError(`cannot create output folder ${dir}: ${(error as Error).message}`);
+    throw new OutputError(`cannot create output folder ${dir}: ${(error as Error).message}`, `无法创建输出文件夹 ${dir}：${(error as Error).message}`);
   }
   removeStaleTemporaries(dir);
   const suffix = `.civscore-tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -149,7 +172,7 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
     syncFolder(dir);
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
-    throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`);
+    throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`, `无法写入 ${dir}：${(error as Error).message}`);
   }
 }
 

@@ -5,12 +5,16 @@
 // - nesting: at most MAX_YAML_DEPTH levels, checked on the parser's token tree (which is built without
 //   recursion) before the composer (which recurses) sees it — 100,000 `[` would otherwise overflow the stack;
 // - entries: at most MAX_YAML_ENTRIES list items and mapping pairs (schema validation keeps every error,
-//   and `sites: [{}, {}, …]` gives four per entry: 600,000 entries ran a 256 MB heap out of memory);
+//   and `sites: [{}, {}, …]` gives four per entry: 600,000 entries ran a 256 MB heap out of memory). The
+//   parser's token tree costs ~700 bytes an entry, so the indicators that make entries (`-` `:` `,` `?`
+//   `[` `{`) are first counted by the lexer, which keeps nothing, and a file with more than twice
+//   MAX_YAML_ENTRIES of them is refused before the tree is built;
 // - duplicate keys: found with one Set per mapping (the yaml package's own `uniqueKeys` check compares every
 //   key with every earlier one, so 40,000 keys took 25 s);
 // - aliases: MAX_ALIAS_COUNT bounds alias expansion ("billion laughs") in toJS.
 // The yaml module is passed in, so callers can keep loading it lazily.
 
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { CST, Document, LineCounter, Node as YamlNode } from 'yaml';
 
 type YamlModule = typeof import('yaml');
@@ -22,6 +26,8 @@ export const MAX_RULES_BYTES = 2 * 1024 * 1024;
 export const MAX_YAML_DEPTH = 64;
 /** Most list items plus mapping pairs in a rule set; the bundled one has ~6,000, a site takes 6. */
 export const MAX_YAML_ENTRIES = 100_000;
+/** Most entry indicators (see above): a site written `- { id: …, name: …, … }` has 11. */
+export const MAX_YAML_INDICATORS = 2 * MAX_YAML_ENTRIES;
 /** Passed to yaml's toJS: alias expansions beyond it are an error. */
 export const MAX_ALIAS_COUNT = 1000;
 
@@ -42,16 +48,28 @@ export interface BoundedParse {
  * parseDocument(text, { lineCounter, uniqueKeys: true }) with the bounds above: the text is tokenised once,
  * its depth checked, then composed without yaml's quadratic duplicate-key check, which is done here instead.
  */
-export function parseYamlBounded(
-  yaml: YamlModule,
-  text: string,
-  lineCounter: LineCounter,
-  /** Entries already read from the rule set's earlier files. */
-  entriesBefore = 0,
-): BoundedParse & { entries: number } {
+/** What the files of one rule set have used so far of the limits shared among them. */
+export interface YamlBudget {
+  entries: number;
+  indicators: number;
+}
+
+export function newYamlBudget(): YamlBudget {
+  return { entries: 0, indicators: 0 };
+}
+
+export function parseYamlBounded(yaml: YamlModule, text: string, lineCounter: LineCounter, budget: YamlBudget = newYamlBudget()): BoundedParse {
+  const crowded = countIndicators(yaml, text, budget);
+  if (crowded !== undefined) {
+    // The line counter is only fed by the parser: count this text's lines so the offset can be placed.
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { problems: [{ code: 'RULES_TOO_MANY_ENTRIES', offset: crowded, args: { limit: MAX_YAML_ENTRIES } }] };
+  }
   const tokens = [...new yaml.Parser(lineCounter.addNewLine).parse(text)];
-  const shape = checkShape(tokens, MAX_YAML_DEPTH, MAX_YAML_ENTRIES - entriesBefore);
-  if (shape.problem) return { problems: [shape.problem], entries: entriesBefore + shape.entries };
+  const shape = checkShape(tokens, MAX_YAML_DEPTH, MAX_YAML_ENTRIES - budget.entries);
+  budget.entries += shape.entries;
+  if (shape.problem) return { problems: [shape.problem] };
   const composer = new yaml.Composer({ uniqueKeys: false, prettyErrors: false });
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
@@ -66,7 +84,24 @@ export function parseYamlBounded(
   }
   const problems: YamlProblem[] = [];
   if (doc && doc.errors.length === 0 && doc.contents) duplicateKeys(yaml, doc.contents as YamlNode, lineCounter, problems);
-  return { ...(doc ? { doc } : {}), problems, entries: entriesBefore + shape.entries };
+  return { ...(doc ? { doc } : {}), problems };
+}
+
+const INDICATORS = new Set(['-', ':', ',', '?', '[', '{']);
+/** Zero-width markers the lexer inserts (document, flow end, scalar): not part of the source. */
+const MARKERS = new Set(['\x02', '\x18', '\x1f']);
+
+/** Counts entry indicators with the lexer; the offset of the one past the budget, if any. */
+function countIndicators(yaml: YamlModule, text: string, budget: YamlBudget): number | undefined {
+  let offset = 0;
+  for (const token of new yaml.Lexer().lex(text)) {
+    if (token.length === 1) {
+      if (MARKERS.has(token)) continue;
+      if (INDICATORS.has(token) && ++budget.indicators > MAX_YAML_INDICATORS) return offset;
+    }
+    offset += token.length;
+  }
+  return undefined;
 }
 
 /**
@@ -109,7 +144,7 @@ function duplicateKeys(yaml: YamlModule, root: YamlNode, lineCounter: LineCounte
           const name = String(key.value);
           const first = seen.get(name);
           if (first === undefined) seen.set(name, key.range[0]);
-          else if (name !== '<<') problems.push({ code: 'RULES_DUPLICATE_KEY', offset: key.range[0], args: { key: name, first: lineCounter.linePos(first).line } });
+          else if (name !== '<<') problems.push({ code: 'RULES_DUPLICATE_KEY', offset: key.range[0], args: { key: name, first: position(lineCounter, first) } });
         } else if (key && yaml.isNode(key)) {
           stack.push(key);
         }
@@ -119,6 +154,41 @@ function duplicateKeys(yaml: YamlModule, root: YamlNode, lineCounter: LineCounte
       for (const item of node.items) if (item && yaml.isNode(item)) stack.push(item as YamlNode);
     }
   }
+}
+
+export class RulesFileTooLarge extends Error {
+  constructor(readonly size: number) {
+    super(`larger than ${MAX_RULES_BYTES} bytes`);
+  }
+}
+
+/**
+ * Reads a rule-set file, read-only and at most `limit` bytes: a device or a file that grows while it is read
+ * (`--rules /dev/zero` used to read until memory ran out) is refused rather than read without end.
+ */
+export function readRulesFile(file: string, limit = MAX_RULES_BYTES): Buffer {
+  if (!statSync(file).isFile()) throw new Error('not a regular file');
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > limit) throw new RulesFileTooLarge(total);
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function position(lineCounter: LineCounter, offset: number): string {
+  const { line, col } = lineCounter.linePos(offset);
+  return `${line}:${col}`;
 }
 
 /** Line and column (1-based, column in characters) of the first byte that is not valid UTF-8, if any. */

@@ -60,7 +60,7 @@ describe('loadRules', () => {
 
   it('reports YAML syntax errors and duplicate keys with positions', () => {
     const { messages } = load({ 'r.yaml': `${HEAD}units: []\nunits: []\n` });
-    expect(messages[0]).toBe('r.yaml:3:1: error: key "units" appears twice in the same mapping (first at line 2) [RULES_DUPLICATE_KEY]');
+    expect(messages[0]).toBe('r.yaml:3:1: error: key "units" appears twice in the same mapping (first at 2:1) [RULES_DUPLICATE_KEY]');
   });
 
   it('bounds alias expansion (billion laughs)', () => {
