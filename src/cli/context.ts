@@ -54,21 +54,22 @@ export async function paintFor(enabled: boolean): Promise<Paint> {
 }
 
 /** Prints problems, errors first in file/line order, at most 50 errors with a count of the rest. */
-export function printDiagnostics(context: Context, diagnostics: readonly Diagnostic[]): void {
+export function printDiagnostics(context: Context, diagnostics: readonly Diagnostic[], uncounted = 0): void {
   const errors = diagnostics.filter((d) => d.severity === 'error').sort(compareDiagnostics);
+  const total = errors.length + uncounted;
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   const paint = context.paintErr;
   for (const d of warnings) context.stderr.write(`${paint.dim(formatDiagnostic(d, context.language))}\n`);
   for (const d of errors.slice(0, MAX_PRINTED_ERRORS)) context.stderr.write(`${paint.red(formatDiagnostic(d, context.language))}\n`);
-  if (errors.length > MAX_PRINTED_ERRORS) {
-    const more = diagnostic('MORE_ERRORS', {}, { count: errors.length - MAX_PRINTED_ERRORS });
+  if (total > MAX_PRINTED_ERRORS) {
+    const more = diagnostic('MORE_ERRORS', {}, { count: total - Math.min(errors.length, MAX_PRINTED_ERRORS) });
     context.stderr.write(`${formatDiagnostic(more, context.language)}\n`);
   }
-  if (errors.length > 0) {
+  if (total > 0) {
     context.stderr.write(
       context.language === 'zh'
-        ? `共 ${errors.length} 个错误，未写出任何文件。\n`
-        : `${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was written.\n`,
+        ? `共 ${total} 个错误，未写出任何文件。\n`
+        : `${total} error${total === 1 ? '' : 's'}; nothing was written.\n`,
     );
   }
 }

@@ -33,6 +33,8 @@ export interface PipelineOptions {
 export interface PipelineOutcome {
   /** Errors and warnings, in report order. */
   diagnostics: Diagnostic[];
+  /** Errors of rejected rows that were counted but not kept. */
+  uncountedErrors?: number;
   ruleSet?: RuleSet;
   inputs: CsvFileReport[];
   rejected: RejectedRow[];
@@ -101,10 +103,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const read = await readRecords(
     options.records,
     ruleSet,
-    { encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes, rulesPath },
+    {
+      encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes, rulesPath,
+      // A run that fails shows 50 errors; keeping every rejected row of a wrong rule set would exhaust memory.
+      keepRejected: options.skipInvalid ? Infinity : 1000,
+    },
     collector,
   );
   outcome.inputs = read.inputs;
+  outcome.uncountedErrors = read.dropped.errors;
   outcome.rejected = read.rejected;
   append(outcome.diagnostics, read.fileDiagnostics);
   if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
@@ -123,6 +130,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     ...(previous ? { previous } : {}),
     ...(componentScores ? { components: componentScores } : {}),
   });
+  // A missing component is a gap in the components file: name it.
+  for (const d of scored.diagnostics) if (d.code === 'COMP_MISSING' && options.components) d.file = displayPath(options.components);
   append(outcome.diagnostics, scored.diagnostics);
   if (hasErrors(scored.diagnostics)) return outcome;
   outcome.scored = scored;

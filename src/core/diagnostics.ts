@@ -351,13 +351,29 @@ export const MESSAGES = {
 
 export type DiagnosticCode = keyof typeof MESSAGES;
 
+/** Longest value quoted in a message: a 4 MB cell must not become a 4 MB error line. */
+export const MAX_QUOTED_CHARS = 200;
+
+/**
+ * A value as it can be quoted on one line: control characters escaped (a NUL or a line break from a cell
+ * must not break the `FILE:LINE: message` shape), cut to MAX_QUOTED_CHARS with a count of the rest.
+ */
+export function printable(value: string): string {
+  let text = value.length > MAX_QUOTED_CHARS ? value.slice(0, MAX_QUOTED_CHARS) : value;
+  // eslint-disable-next-line no-control-regex
+  text = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return value.length > MAX_QUOTED_CHARS ? `${text}…(+${value.length - MAX_QUOTED_CHARS})` : text;
+}
+
 export function diagnostic(
   code: DiagnosticCode,
   where: { file?: string; line?: number; col?: number; field?: string },
   args: Args = {},
   severity: Severity = 'error',
 ): Diagnostic {
-  const d: Diagnostic = { code, severity, args };
+  const safe: Args = {};
+  for (const [key, value] of Object.entries(args)) safe[key] = typeof value === 'string' ? printable(value) : value;
+  const d: Diagnostic = { code, severity, args: safe };
   if (where.file !== undefined) d.file = where.file;
   if (where.line !== undefined) d.line = where.line;
   if (where.col !== undefined) d.col = where.col;

@@ -1,6 +1,6 @@
 // SPEC §3: what a records header and row must hold, checked against the rule set. Pure.
 
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, MAX_QUOTED_CHARS, printable, type Diagnostic } from './diagnostics.js';
 import type { AcceptedRecord, RuleSet, Source } from './types.js';
 
 export type ColumnKey = 'site' | 'item' | 'count' | 'date' | 'recordId' | 'inspector' | 'note' | 'photo';
@@ -179,7 +179,15 @@ export class RecordChecker {
       }
     }
 
-    if (diagnostics.length > 0) return { rejected: { source, fields, diagnostics } };
+    if (diagnostics.length > 0) {
+      // Rejected rows are kept until rejected.csv is written: keep their cells short.
+      const short = (v: string) => (v.length > MAX_QUOTED_CHARS ? printable(v) : v);
+      const kept: RowFields = {
+        site: short(fields.site), item: short(fields.item), count: short(fields.count), date: short(fields.date),
+        recordId: short(fields.recordId),
+      };
+      return { rejected: { source, fields: kept, diagnostics } };
+    }
     if (source.recordId !== undefined) this.firstRecordId.set(source.recordId, `${file}:${line}`);
     const record: AcceptedRecord = { site: fields.site, count, source };
     if (fields.item !== '') record.item = fields.item;

@@ -64,19 +64,31 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
     }
   };
   for (const unit of units) checkUnitRef(unit.parent, [...unitPath.get(unit.id)!, 'parent'], 'parent');
-  // Parent cycles: report each cycle once, at its first unit in file order.
-  const reported = new Set<string>();
+  // Parent cycles: report each cycle once, at its first unit in file order. Each unit is walked once
+  // (done / on the current path), so a long chain costs linear time.
+  const state = new Map<string, 'path' | 'done'>();
+  const cycles: string[][] = [];
   for (const unit of units) {
-    const chain: string[] = [];
+    const path: Unit[] = [];
     let current: Unit | undefined = unit;
-    while (current && !chain.includes(current.id)) {
-      chain.push(current.id);
+    while (current && !state.has(current.id)) {
+      state.set(current.id, 'path');
+      path.push(current);
       current = current.parent !== undefined ? unitById.get(current.parent) : undefined;
     }
-    if (current && current.id === unit.id && !reported.has(unit.id)) {
-      chain.forEach((id) => reported.add(id));
-      report('RULES_PARENT_CYCLE', [...unitPath.get(unit.id)!, 'parent'], { chain: [...chain, unit.id].join(' → ') });
+    if (current && state.get(current.id) === 'path') {
+      const start = path.findIndex((u) => u.id === current!.id);
+      cycles.push(path.slice(start).map((u) => u.id));
     }
+    for (const u of path) state.set(u.id, 'done');
+  }
+  const order = new Map(units.map((u, i) => [u.id, i]));
+  for (const cycle of cycles) {
+    // Start the chain at the cycle's first unit in file order, as a reader would look for it.
+    const first = cycle.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+    const at = cycle.indexOf(first);
+    const chain = [...cycle.slice(at), ...cycle.slice(0, at), first];
+    report('RULES_PARENT_CYCLE', [...unitPath.get(first)!, 'parent'], { chain: chain.join(' → ') });
   }
 
   // Categories and their items.

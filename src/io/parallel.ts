@@ -18,7 +18,7 @@ import { mapHeader, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector } from '../core/score.js';
 import type { EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
-import type { CsvFileReport, CsvReadOptions, FilePart, PartEnd, RecordsReader } from './records.js';
+import { keepRejected, MAX_ROWS_PER_FILE, type CsvFileReport, type CsvReadOptions, type FilePart, type PartEnd, type RecordsReader } from './records.js';
 import type { PartRequest } from './records-worker.js';
 
 /** Below this a file is read faster in one go than by starting two workers. */
@@ -32,6 +32,7 @@ interface PartResult {
   records: number;
   accepted: number;
   rejected: RejectedRow[];
+  dropped: { rows: number; errors: number };
   months: string[];
   fileDiagnostics: Diagnostic[];
   part: CollectedPart;
@@ -140,6 +141,7 @@ export async function readInHalves(
   if (a.failed || b.failed) return false;
   if (a.partEnd.pending !== 0) return false; // the cut fell inside a quoted field
   if (a.fileDiagnostics.length > 0 || b.fileDiagnostics.length > 0) return false;
+  if (a.report.rows + b.report.rows > MAX_ROWS_PER_FILE) return false; // the limit is per file, not per half
   if (a.partEnd.settled && b.partEnd.settled && utf8Family(a.report.encoding) !== utf8Family(b.report.encoding)) return false;
 
   // The second half's rows were numbered from 2 (its borrowed header being line 1).
@@ -151,11 +153,16 @@ export async function readInHalves(
   const result = reader.result;
   result.records += a.records + b.records;
   result.accepted += a.accepted + b.accepted;
-  for (const row of a.rejected) result.rejected.push(row);
+  const limit = options.keepRejected ?? Infinity;
+  for (const row of a.rejected) keepRejected(result, row, limit);
   for (const row of b.rejected) {
     row.source.line += offset;
     for (const d of row.diagnostics) if (d.line !== undefined) d.line += offset;
-    result.rejected.push(row);
+    keepRejected(result, row, limit);
+  }
+  for (const dropped of [a.dropped, b.dropped]) {
+    result.dropped.rows += dropped.rows;
+    result.dropped.errors += dropped.errors;
   }
   for (const month of [...a.months, ...b.months]) result.months.add(month);
   // Lets tests (and a curious user) see which path a file took.

@@ -5,18 +5,25 @@ import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { Rational } from '../core/rational.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../core/results.js';
 import { previousFindingKey, type PreviousPeriod } from '../core/score.js';
+import { jsonSyntaxError } from './json-errors.js';
 import { displayPath } from './paths.js';
 
 export function readResultsFile(file: string): { results?: ResultsFile; diagnostics: Diagnostic[] } {
   const display = displayPath(file);
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { diagnostics: [diagnostic('FILE_NOT_FOUND', { file: display }, { path: display })] };
-    if (typeof code === 'string') return { diagnostics: [diagnostic('FILE_UNREADABLE', { file: display }, { message: (error as Error).message })] };
-    return { diagnostics: [diagnostic('PREV_INVALID', { file: display, line: 1 }, { message: (error as Error).message })] };
+    return { diagnostics: [diagnostic('FILE_UNREADABLE', { file: display }, { message: (error as Error).message })] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const { message, ...where } = jsonSyntaxError(text, error as Error);
+    return { diagnostics: [diagnostic('PREV_INVALID', { file: display, ...where }, { message })] };
   }
   const problem = shapeProblem(parsed);
   if (problem) return { diagnostics: [diagnostic('PREV_INVALID', { file: display, line: 1 }, { message: problem })] };
@@ -32,8 +39,12 @@ function shapeProblem(value: unknown): string | undefined {
   for (const unit of v.units as unknown[]) {
     const u = unit as Record<string, unknown>;
     if (typeof u?.id !== 'string') return 'a unit has no id';
-    if (u.total !== null && typeof u.total !== 'number') return `unit ${u.id}: total is not a number`;
-    if (u.rank !== null && typeof u.rank !== 'number') return `unit ${u.id}: rank is not a number`;
+    if (u.total !== null && !(typeof u.total === 'number' && Number.isFinite(u.total) && u.total >= 0)) {
+      return `unit ${u.id}: total is not a non-negative number`;
+    }
+    if (u.rank !== null && !(typeof u.rank === 'number' && Number.isInteger(u.rank) && u.rank >= 1)) {
+      return `unit ${u.id}: rank is not a positive whole number`;
+    }
   }
   for (const site of v.sites as unknown[]) {
     const s = site as Record<string, unknown>;

@@ -32,6 +32,7 @@ if (!loaded.ruleSet) {
       records: result.records,
       accepted: result.accepted,
       rejected: result.rejected,
+      dropped: result.dropped,
       months: [...result.months],
       fileDiagnostics: result.fileDiagnostics,
       part,

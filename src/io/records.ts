@@ -23,6 +23,8 @@ export interface CsvReadOptions {
   encoding?: EncodingName;
   /** Forced delimiter; otherwise tab for .tsv/.tab files or a header with more tabs than commas, else comma. */
   delimiter?: string;
+  /** Most rejected rows kept in memory; the rest are only counted (default: all). */
+  keepRejected?: number;
   /** Told the size of each chunk read and the rows read so far in this file, for a progress display. */
   onBytes?: (bytes: number, rows: number) => void;
 }
@@ -167,7 +169,8 @@ export async function streamCsvFile(
     for await (const chunk of readChunks(file, part?.start, part?.end)) {
       if (!part) hash.update(chunk);
       options.onBytes?.(chunk.length, rows);
-      if (stopped) continue;
+      // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
+      if (stopped) break;
       try {
         feed(decoder.push(chunk));
       } catch (error) {
@@ -355,6 +358,19 @@ function parseDateBytes(bytes: Uint8Array, start: number, end: number): number {
   return (year * 100 + month) * 100 + day;
 }
 
+/**
+ * Keeps a rejected row, or only counts it past `limit` (a run that fails needs only the first few to show;
+ * a wrong rule set can reject millions).
+ */
+export function keepRejected(result: RecordsReadResult, row: RejectedRow, limit: number): void {
+  if (result.rejected.length < limit) {
+    result.rejected.push(row);
+  } else {
+    result.dropped.rows++;
+    result.dropped.errors += row.diagnostics.length;
+  }
+}
+
 export interface RecordsReadResult {
   inputs: CsvFileReport[];
   /** File-level problems (bad bytes, malformed CSV, bad header): never skippable. */
@@ -364,13 +380,17 @@ export interface RecordsReadResult {
   accepted: number;
   /** Months (YYYY-MM) of the accepted records' dates. */
   months: Set<string>;
+  /** Rejected rows counted but not kept (see keepRejected), and their errors. */
+  dropped: { rows: number; errors: number };
 }
 
 /**
  * Reads records files into a collector, one after another (or one part of a file, in a worker).
  */
 export class RecordsReader {
-  readonly result: RecordsReadResult = { inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set() };
+  readonly result: RecordsReadResult = {
+    inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, months: new Set(), dropped: { rows: 0, errors: 0 },
+  };
   private readonly checker: RecordChecker;
   private readonly sites: ByteKeyTable;
   private readonly items: ByteKeyTable;
@@ -424,7 +444,7 @@ export class RecordsReader {
       const general = (row: RowView, display: string) => {
         const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
         if ('rejected' in outcome) {
-          result.rejected.push(outcome.rejected);
+          keepRejected(result, outcome.rejected, options.keepRejected ?? Infinity);
           return;
         }
         result.accepted++;

@@ -139,3 +139,48 @@ describe('check', () => {
     expect(check.stderr).toBe(score.stderr);
   });
 });
+
+describe('hostile values stay readable and bounded', () => {
+  it('escapes control characters and cuts long values in messages', async () => {
+    const dir = tempDir();
+    const long = 'X'.repeat(5000);
+    const records = write(dir, 'r.csv', `${HEADER}R1,2026-10-01,S0\u00001,,\nR2,2026-10-01,"S0\n1",,\nR3,2026-10-01,${long},,\n`);
+    const run = await runCli(['check', '--rules', RULES, '--records', records]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/r\.csv:2:3: error: unknown site "S0\\x001"/);
+    expect(lines[1]).toMatch(/r\.csv:3:3: error: unknown site "S0\\n1"/);
+    expect(lines[2]).toMatch(/r\.csv:5:3: error: unknown site "X{200}…\(\+4800\)"/);
+    expect(lines[2]!.length).toBeLessThan(400);
+  });
+
+  it('counts every error of a wrong rule set without keeping every rejected row', async () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: 3000 }, (_, i) => `R${i},2026-10-01,Z${i},,\n`).join('');
+    const records = write(dir, 'r.csv', HEADER + rows);
+    const run = await runCli(['score', '--rules', RULES, '--records', records, '--out', path.join(dir, 'o')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('… and 2950 more errors');
+    expect(run.stderr).toContain('3000 errors; nothing was written.');
+  });
+
+  it('rejects a previous results file with an impossible total, and points at a JSON syntax error', async () => {
+    const dir = tempDir();
+    // 1e400 parses as Infinity.
+    const infinite = write(dir, 'inf.json', readFileSync('test/cli/golden/small/results.json', 'utf8').replace('"total": 97.99', '"total": 1e400'));
+    const run = await runCli(['score', '--rules', RULES, '--records', 'fixtures/small/records.csv', '--previous', infinite, '--out', path.join(dir, 'o')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/inf\.json:1: error: not a civscore results file: unit D01: total is not a non-negative number \[PREV_INVALID\]/);
+    const broken = write(dir, 'broken.json', '{\n  "schema": "civscore/results@1",\n  "period": "2026-10" "units": []\n}\n');
+    const syntax = await runCli(['score', '--rules', RULES, '--records', 'fixtures/small/records.csv', '--previous', broken, '--out', path.join(dir, 'o')]);
+    expect(syntax.stderr).toMatch(/broken\.json:3:23: error: not a civscore results file: .*\[PREV_INVALID\]\n/);
+  });
+
+  it('checks --out before reading anything', async () => {
+    const dir = tempDir();
+    const file = write(dir, 'plain.txt', 'x');
+    const run = await runCli(['score', '--rules', RULES, '--records', 'no/such.csv', '--out', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not a folder');
+  });
+});

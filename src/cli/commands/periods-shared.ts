@@ -127,7 +127,7 @@ export function emit(context: Context, content: string, out: string | undefined,
   try {
     writeFileAtomically(out, content);
   } catch (error) {
-    if (error instanceof OutputError) throw new UsageError(error.message);
+    if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
     throw error;
   }
   context.stderr.write(say(context, `wrote ${displayPath(out)}\n`, `已写出 ${displayPath(out)}\n`));

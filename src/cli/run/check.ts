@@ -11,7 +11,7 @@ export async function runCheck(options: RecordsCliOptions, context: Context): Pr
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
-  printDiagnostics(context, outcome.diagnostics);
+  printDiagnostics(context, outcome.diagnostics, outcome.uncountedErrors);
   if (hasErrors(outcome.diagnostics)) throw new InvalidInputError();
   const rules = outcome.ruleSet!;
   const items = rules.categories.reduce((n, c) => n + c.items.length, 0);

@@ -4,6 +4,7 @@
 // scored with).
 
 import { createHash } from 'node:crypto';
+import { jsonSyntaxError } from '../../io/json-errors.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../../core/diagnostics.js';
@@ -97,7 +98,7 @@ export async function runReport(context: Context, file: string, options: ReportC
   try {
     writeFileAtomically(options.out, content);
   } catch (error) {
-    if (error instanceof OutputError) throw new UsageError(error.message);
+    if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
     throw error;
   }
   context.stderr.write(say(context, `wrote ${displayPath(options.out)}\n`, `已写出 ${displayPath(options.out)}\n`));
@@ -143,8 +144,7 @@ export function readReportSource(file: string): { source?: ReportSource; sha256:
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message.replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
-    const where = lineAndColumn(text, jsonErrorOffset(text));
+    const { message, ...where } = jsonSyntaxError(text, error as Error);
     return { sha256, diagnostics: [diagnostic('REPORT_BAD_JSON', { file: display, ...where }, { message })] };
   }
   const { source, problem } = parseReportSource(parsed);
@@ -152,104 +152,6 @@ export function readReportSource(file: string): { source?: ReportSource; sha256:
   return { source, sha256, diagnostics: [] };
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
-}
-
-/**
- * Where JSON.parse gave up: V8 names the position for some errors and only quotes the text for others, so
- * the text is walked here (a validating scan, nothing is built) to point at the line and column.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (): never => {
-    throw i;
-  };
-  const space = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const literal = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail();
-  };
-  const string = (): void => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail();
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const number = (): void => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match) fail();
-    i += match![0].length;
-  };
-  const value = (): void => {
-    space();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      space();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail();
-        string();
-        space();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      space();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else number();
-  };
-  try {
-    value();
-    space();
-    return i < text.length ? i : text.length;
-  } catch (offset) {
-    return offset as number;
-  }
-}
 
 interface CsvTable {
   header: string[];

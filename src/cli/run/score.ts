@@ -14,7 +14,12 @@ export interface ScoreCliOptions extends RecordsCliOptions {
   bom: boolean;
 }
 
+const OUTPUT_NAMES = ['results.json', 'ledger.csv', 'sites.csv', 'ranking.csv', 'rejected.csv'];
+
 export async function runScore(options: ScoreCliOptions, context: Context): Promise<void> {
+  const inputs = [...(options.records ?? []), ...(options.previous ? [options.previous] : []), ...(options.components ? [options.components] : [])];
+  // A mistyped --out is found before the run, not after minutes of reading.
+  if (options.out !== undefined) guardOutput(() => checkOutputDir(options.out!, OUTPUT_NAMES, inputs));
   const progress = progressFor(options.records ?? [], context.stderr);
   const outcome = await runPipeline({
     ...(progress ? { onBytes: progress.onBytes } : {}),
@@ -26,7 +31,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
   progress?.done();
-  printDiagnostics(context, outcome.diagnostics);
+  printDiagnostics(context, outcome.diagnostics, outcome.uncountedErrors);
   if (hasErrors(outcome.diagnostics) || !outcome.results || !outcome.scored || !outcome.ruleSet) {
     throw new InvalidInputError();
   }
@@ -39,14 +44,10 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
   ];
   if (options.skipInvalid) files.push({ name: 'rejected.csv', content: rejectedCsv(outcome.rejected, context.language, options.bom) });
-  const inputs = [...(options.records ?? []), ...(options.previous ? [options.previous] : []), ...(options.components ? [options.components] : [])];
-  try {
+  guardOutput(() => {
     checkOutputDir(outDir, files.map((f) => f.name), inputs);
     writeFilesAtomically(outDir, files);
-  } catch (error) {
-    if (error instanceof OutputError) throw new UsageError(error.message);
-    throw error;
-  }
+  });
   for (const input of outcome.inputs) {
     context.stderr.write(
       say(context, `read ${input.path}: ${input.encoding}, ${input.rows} rows\n`, `读取 ${input.path}：${input.encoding}，${input.rows} 行\n`),
@@ -60,4 +61,13 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
   }
   context.stderr.write(say(context, `wrote ${displayPath(outDir)}/\n`, `已写出 ${displayPath(outDir)}/\n`));
   context.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : rankingText(results, context.paint));
+}
+
+function guardOutput(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
+    throw error;
+  }
 }
