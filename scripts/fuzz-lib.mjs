@@ -607,7 +607,7 @@ export async function runCase(testCase, options = {}) {
       // The same case with every file read in two halves on worker threads must give the same result.
       const other = materialise(testCase, options.workDir);
       try {
-        const split = await runCli(testCase.args, { cwd: other, ...options, env: { CIVSCORE_PARALLEL_MIN_BYTES: '1' } });
+        const split = await runCli([...testCase.args, '--parallel'], { cwd: other, ...options, env: { CIVSCORE_PARALLEL_MIN_BYTES: '1' } });
         const difference = compareRuns(run, dir, split, other);
         if (difference) result = { verdict: 'parallel-mismatch', why: difference };
       } finally {

@@ -548,6 +548,7 @@ export class RecordsReader {
 export async function readRecords(
   files: readonly string[],
   ruleSet: RuleSet,
+  /** With `rulesPath`, large files may be read in two halves by workers that load the same rules. */
   options: CsvReadOptions & { period?: string; rulesPath?: string },
   collector: FindingCollector,
 ): Promise<RecordsReadResult> {

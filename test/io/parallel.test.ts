@@ -1,5 +1,5 @@
 // Reading a large file in two halves on worker threads must give exactly what reading it in one go gives.
-// The threshold is lowered through CIVSCORE_PARALLEL_MIN_BYTES so small files take the parallel path.
+// `--parallel` with the threshold lowered through CIVSCORE_PARALLEL_MIN_BYTES makes small files take that path.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ function month(rows: number, quoteAt?: number): string {
 
 function score(file: string, parallel: boolean): { files: Record<string, Buffer>; halves: boolean } {
   const out = path.join(tempDir(), 'out');
-  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10'], {
+  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', ...(parallel ? ['--parallel'] : [])], {
     env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: parallel ? '1' : '1000000000000', CIVSCORE_TRACE: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -6,6 +6,7 @@ export async function runCheck(options: RecordsCliOptions, context: Context): Pr
   const outcome = await runPipeline({
     ...csvReadOptions(options),
     records: options.records ?? [],
+    ...(options.parallel ? { parallel: true } : {}),
     skipInvalid: false,
     requireRecords: false,
     ...(options.previous !== undefined ? { previous: options.previous } : {}),

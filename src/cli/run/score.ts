@@ -25,6 +25,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(progress ? { onBytes: progress.onBytes } : {}),
     ...csvReadOptions(options),
     records: options.records ?? [],
+    ...(options.parallel ? { parallel: true } : {}),
     skipInvalid: options.skipInvalid === true,
     requireRecords: true,
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
