@@ -17,6 +17,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSyn
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { hashString, mulberry32 } from './prng.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_SEED = 'civscore-bench-2026-10';
@@ -50,21 +51,6 @@ export function parseSize(s) {
 }
 
 // ── PRNG ─────────────────────────────────────────────────────────────────────
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function hashString(s) {
-  let h = 2166136261;
-  for (const ch of s) { h ^= ch.codePointAt(0); h = Math.imul(h, 16777619); }
-  return h >>> 0;
-}
 
 // ── pools (no ASCII quote, comma or newline anywhere) ────────────────────────
 export const INSPECTORS = ['王静', '李娜', '张伟', '刘洋', '陈晨', '杨帆', '赵磊', '黄丽', '周敏', '吴昊', '徐婷', '孙浩',

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import iconv from 'iconv-lite';
+import { hashString, mulberry32 } from './prng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outIdx = process.argv.indexOf('--out');
@@ -37,21 +38,6 @@ const unitById = new Map(rules.units.map((u) => [u.id, u]));
 const sites = rules.sites;
 
 // ── PRNG (no Math.random, no transcendental functions) ───────────────────────
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function hashString(s) {
-  let h = 2166136261;
-  for (const ch of s) { h ^= ch.codePointAt(0); h = Math.imul(h, 16777619); }
-  return h >>> 0;
-}
 const SEED = 'civscore-demo-2026';
 const rngFor = (key) => mulberry32(hashString(`${SEED}/${key}`));
 const int = (rng, lo, hi) => lo + Math.floor(rng() * (hi - lo + 1));

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { hashString, mulberry32 } from './prng.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const units = YAML.parse(readFileSync(join(root, 'rules/units.yaml'), 'utf8')).units;
@@ -18,21 +19,6 @@ const categories = framework.categories;
 const catById = new Map(categories.map((c) => [c.id, c]));
 
 // ── seeded PRNG ──────────────────────────────────────────────────────────────
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function hashString(s) {
-  let h = 2166136261;
-  for (const ch of s) { h ^= ch.codePointAt(0); h = Math.imul(h, 16777619); }
-  return h >>> 0;
-}
 const rngFor = (key) => mulberry32(hashString(`civscore-sites-2026.1/${key}`));
 const int = (rng, lo, hi) => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = (rng, arr) => arr[Math.floor(rng() * arr.length)];
