@@ -32,30 +32,84 @@ export interface CollectedPart {
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
 
-/** Inserts a value into a sorted list of at most MAX_CARRIED_VALUES (the first ones in text order). */
-function carry(list: string[], value: string): void {
-  if (list.includes(value)) return;
-  if (list.length >= MAX_CARRIED_VALUES && value > list[list.length - 1]!) return;
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (list[mid]! < value) low = mid + 1;
-    else high = mid;
-  }
-  list.splice(low, 0, value);
-  if (list.length > MAX_CARRIED_VALUES) list.pop();
+/** The first MAX_CARRIED_VALUES distinct values of a list and more values, in text order. */
+function firstDistinct(list: readonly string[], more: readonly string[]): string[] {
+  const all = [...new Set([...list, ...more])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return all.length > MAX_CARRIED_VALUES ? all.slice(0, MAX_CARRIED_VALUES) : all;
 }
 
-/** Sources per block (a power of two) and blocks per slab (1 MiB of Int32 pairs). */
-const BLOCK_PAIRS = 64;
-const SLAB_BLOCKS_SHIFT = 11;
+/** Text ids waiting to be merged into an aggregate's list are merged in batches of this many. */
+const PENDING_BATCH = 64;
+
+/** Lines per block (16 × 4 bytes: one cache line) and blocks per slab (1 MiB). */
+const BLOCK_LINES = 16;
+const SLAB_BLOCKS_SHIFT = 14;
 const SLAB_BLOCKS = 1 << SLAB_BLOCKS_SHIFT;
+/** Past this many distinct values of one kind in one aggregate its list is long settled: stop remembering. */
+const MAX_REMEMBERED_VALUES = 512;
 
 /**
- * Collects accepted records into per-(site, item) aggregates. Each finding costs eight bytes in one log
- * (aggregate, line; files are runs), so memory grows with the findings, not with the text read, and the hot
- * path does no allocation.
+ * A set of (a, b) pairs of non-negative int32s in open addressing: which text ids an aggregate has already
+ * carried, checked once per finding without a Map or an array scan.
+ */
+class PairSet {
+  private keysA = new Int32Array(1 << 12).fill(-1);
+  private keysB = new Int32Array(1 << 12);
+  private size = 0;
+
+  /** Adds the pair; false when it was there already. */
+  add(a: number, b: number): boolean {
+    const mask = this.keysA.length - 1;
+    let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    const keysA = this.keysA;
+    const keysB = this.keysB;
+    for (;;) {
+      const existing = keysA[slot]!;
+      if (existing === -1) break;
+      if (existing === a && keysB[slot] === b) return false;
+      slot = (slot + 1) & mask;
+    }
+    keysA[slot] = a;
+    keysB[slot] = b;
+    if (++this.size * 2 > keysA.length) this.grow();
+    return true;
+  }
+
+  has(a: number, b: number): boolean {
+    const mask = this.keysA.length - 1;
+    let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    for (;;) {
+      const existing = this.keysA[slot]!;
+      if (existing === -1) return false;
+      if (existing === a && this.keysB[slot] === b) return true;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const oldA = this.keysA;
+    const oldB = this.keysB;
+    this.keysA = new Int32Array(oldA.length * 2).fill(-1);
+    this.keysB = new Int32Array(oldA.length * 2);
+    this.size = 0;
+    for (let i = 0; i < oldA.length; i++) if (oldA[i] !== -1) this.add(oldA[i]!, oldB[i]!);
+  }
+}
+
+function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(size);
+  grown.set(array);
+  return grown;
+}
+
+/**
+ * Collects accepted records into per-(site, item) aggregates. Each finding costs four bytes (its line) in
+ * fixed blocks chained per aggregate, plus a file run whenever an aggregate's file changes, so memory
+ * grows with the findings, not with the text read. The hot path allocates nothing and touches little
+ * memory: per-aggregate counters live in typed arrays and (site, item) cells in a table sized by the
+ * items of one category.
  */
 export class FindingCollector {
   readonly siteIndex = new Map<string, number>();
@@ -66,34 +120,55 @@ export class FindingCollector {
   private readonly visited: Uint8Array;
   private readonly siteIds: string[];
   private readonly itemCodes: string[];
-  private readonly itemCount: number;
-  /** (site, item) cell → aggregate + 1 (0 = none), dense when small enough, else a map. */
-  private readonly cellDense: Int32Array | undefined;
+  /** A site's category index, an item's category index and its place among its category's items. */
+  private readonly siteCategory: Int32Array;
+  private readonly itemCategory: Int32Array;
+  private readonly itemPlace: Int32Array;
+  private readonly placesPerSite: number;
+  /** (site, item of the site's category) → aggregate + 1 (0 = none); other pairs go to cellMap. */
+  private readonly cells: Int32Array;
   private readonly cellMap = new Map<number, number>();
   private readonly list: FindingAggregate[] = [];
-  /**
-   * Sources as (file, line) pairs, kept per aggregate in chains of fixed blocks cut from shared slabs:
-   * eight bytes a finding, no copying as they grow, and each aggregate's sources already together.
-   */
+  /** Per aggregate: Σ count (a float64 stays exact far past any real total), sources, first and last block. */
+  private counts = new Float64Array(1024);
+  private sizes = new Int32Array(1024);
+  private heads = new Int32Array(1024);
+  private tails = new Int32Array(1024);
+  /** Per aggregate: the file of its last source, and its runs of sources by file as (file, first index). */
+  private lastFiles = new Int32Array(1024);
+  /** Per aggregate: the line of its last source, and 1 once a source came before the one added last. */
+  private lastLines = new Int32Array(1024);
+  private disorder = new Uint8Array(1024);
+  private readonly fileRuns: number[][] = [];
+  /** Per aggregate and kind (inspector, note, photo): text ids below 64 already carried, as two words of bits. */
+  private carriedBits = new Int32Array(6 * 1024);
+  /** Per aggregate and kind: carried text ids not yet merged into the aggregate's sorted list. */
+  private readonly pending: (number[] | undefined)[] = [];
+  /** The same for larger text ids, and how many of them each aggregate and kind remembers. */
+  private readonly carried = new PairSet();
+  private remembered = new Int32Array(3 * 1024);
+  /** Lines in blocks of BLOCK_LINES cut from shared slabs; blockNext links an aggregate's chain. */
   private readonly slabs: Int32Array[] = [];
+  private blockNext = new Int32Array(1024);
   private blocksUsed = 0;
-  private readonly chains: number[][] = [];
   /** record_id per source, per aggregate, only once some record has one. */
   private recordIds: (string | undefined)[][] | undefined;
-  /** Text ids already carried, per aggregate and kind. */
-  private readonly seen: number[][][] = [];
   private readonly textIds = new Map<string, number>();
   private readonly texts: string[] = [];
 
   constructor(ruleSet: RuleSet) {
     this.siteIds = ruleSet.sites.map((s) => s.id);
     this.itemCodes = [...ruleSet.itemByCode.keys()];
-    this.itemCount = this.itemCodes.length;
     this.siteIds.forEach((id, i) => this.siteIndex.set(id, i));
     this.itemCodes.forEach((code, i) => this.itemIndex.set(code, i));
     this.visited = new Uint8Array(this.siteIds.length);
-    const cells = this.siteIds.length * this.itemCount;
-    if (cells <= 8_000_000) this.cellDense = new Int32Array(cells);
+    const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
+    this.siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
+    this.itemCategory = Int32Array.from(this.itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
+    const seen = new Int32Array(ruleSet.categories.length);
+    this.itemPlace = Int32Array.from(this.itemCategory, (category) => (category < 0 ? -1 : seen[category]!++));
+    this.placesPerSite = Math.max(1, ...seen);
+    this.cells = new Int32Array(this.siteIds.length * this.placesPerSite);
   }
 
   fileIndex(display: string): number {
@@ -117,6 +192,11 @@ export class FindingCollector {
 
   /** The aggregates, in the order they were first found. */
   get aggregates(): readonly FindingAggregate[] {
+    for (let key = 0; key < this.pending.length; key++) if (this.pending[key] !== undefined) this.settle(key);
+    for (let i = 0; i < this.list.length; i++) {
+      this.list[i]!.n = this.counts[i]!;
+      this.list[i]!.size = this.sizes[i]!;
+    }
     return this.list;
   }
 
@@ -133,57 +213,131 @@ export class FindingCollector {
 
   /** Records one finding; `inspector`, `note`, `photo` are text ids (see textId), −1 when empty. */
   addFinding(
-    site: number, item: number, count: number, file: number, line: number, recordId?: string,
-    inspector = -1, note = -1, photo = -1,
+    site: number, item: number, count: number, file: number, line: number, recordId: string | undefined,
+    inspector: number, note: number, photo: number,
   ): void {
     this.visited[site] = 1;
-    const cell = site * this.itemCount + item;
-    let slot = this.cellDense ? this.cellDense[cell]! - 1 : (this.cellMap.get(cell) ?? -1);
-    if (slot < 0) {
-      slot = this.list.length;
-      this.list.push({
-        index: slot, site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0, size: 0,
-        inspectors: [], notes: [], photos: [],
-      });
-      this.seen.push([[], [], []]);
-      this.chains.push([]);
-      if (this.cellDense) this.cellDense[cell] = slot + 1;
-      else this.cellMap.set(cell, slot);
-    }
-    const aggregate = this.list[slot]!;
-    aggregate.n += count;
-    const within = aggregate.size & (BLOCK_PAIRS - 1);
-    if (within === 0) this.chains[slot]!.push(this.newBlock());
-    const chain = this.chains[slot]!;
-    const block = chain[chain.length - 1]!;
-    const slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-    const at = ((block & (SLAB_BLOCKS - 1)) * BLOCK_PAIRS + within) * 2;
-    slab[at] = file;
-    slab[at + 1] = line;
-    if (recordId !== undefined && !this.recordIds) this.recordIds = this.list.map((a) => new Array<string | undefined>(a.size).fill(undefined));
-    if (this.recordIds) {
-      while (this.recordIds.length <= slot) this.recordIds.push([]);
-      this.recordIds[slot]!.push(recordId);
-    }
-    aggregate.size++;
-    if (inspector >= 0) this.carry(slot, 0, aggregate.inspectors, inspector);
-    if (note >= 0) this.carry(slot, 1, aggregate.notes, note);
-    if (photo >= 0) this.carry(slot, 2, aggregate.photos, photo);
+    let slot = this.itemCategory[item] === this.siteCategory[site] ? this.cells[site * this.placesPerSite + this.itemPlace[item]!]! - 1 : -1;
+    if (slot < 0) slot = this.slotFor(site, item);
+    this.counts[slot]! += count;
+    const size = this.sizes[slot]!;
+    const within = size & (BLOCK_LINES - 1);
+    const block = within === 0 ? this.startBlock(slot, size) : this.tails[slot]!;
+    this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within] = line;
+    if (this.lastFiles[slot] !== file) this.startFileRun(slot, file, size);
+    else if (line <= this.lastLines[slot]!) this.disorder[slot] = 1;
+    this.lastLines[slot] = line;
+    if (recordId !== undefined || this.recordIds !== undefined) this.rememberRecordId(slot, recordId);
+    this.sizes[slot] = size + 1;
+    if (inspector >= 0) this.carry(slot * 3, inspector);
+    if (note >= 0) this.carry(slot * 3 + 1, note);
+    if (photo >= 0) this.carry(slot * 3 + 2, photo);
   }
 
-  private carry(slot: number, kind: number, list: string[], id: number): void {
-    const seen = this.seen[slot]![kind]!;
-    if (seen.includes(id)) return;
-    // Past a few hundred distinct values the list is long settled; stop remembering more ids.
-    if (seen.length < 512) seen.push(id);
-    carry(list, this.texts[id]!);
+  /** The aggregate of (site, item), created when there is none. */
+  private slotFor(site: number, item: number): number {
+    let slot = this.slotOf(site, item);
+    if (slot >= 0) return slot;
+    slot = this.list.length;
+    this.list.push({
+      index: slot, site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0, size: 0,
+      inspectors: [], notes: [], photos: [],
+    });
+    if (slot === this.sizes.length) {
+      const grown = new Float64Array(slot * 2);
+      grown.set(this.counts);
+      this.counts = grown;
+      this.sizes = grownInt32(this.sizes, slot * 2);
+      this.heads = grownInt32(this.heads, slot * 2);
+      this.tails = grownInt32(this.tails, slot * 2);
+      this.lastFiles = grownInt32(this.lastFiles, slot * 2);
+      this.lastLines = grownInt32(this.lastLines, slot * 2);
+      const disorder = new Uint8Array(slot * 2);
+      disorder.set(this.disorder);
+      this.disorder = disorder;
+      this.carriedBits = grownInt32(this.carriedBits, slot * 12);
+      this.remembered = grownInt32(this.remembered, slot * 6);
+    }
+    this.lastFiles[slot] = -1;
+    this.fileRuns.push([]);
+    if (this.recordIds) this.recordIds.push([]);
+    if (this.itemCategory[item] === this.siteCategory[site]) this.cells[site * this.placesPerSite + this.itemPlace[item]!] = slot + 1;
+    else this.cellMap.set(site * this.itemCodes.length + item, slot);
+    return slot;
+  }
+
+  /** A new block for the source at index `size` of aggregate `slot`, linked to its chain. */
+  private startBlock(slot: number, size: number): number {
+    const block = this.newBlock();
+    if (size === 0) this.heads[slot] = block;
+    else this.blockNext[this.tails[slot]!] = block;
+    this.tails[slot] = block;
+    return block;
+  }
+
+  private startFileRun(slot: number, file: number, size: number): void {
+    // Files are read in natural order, so their indexes rise; anything else is sorted when written.
+    if (file < this.lastFiles[slot]!) this.disorder[slot] = 1;
+    this.lastFiles[slot] = file;
+    this.fileRuns[slot]!.push(file, size);
+  }
+
+  private slotOf(site: number, item: number): number {
+    if (this.itemCategory[item] === this.siteCategory[site]) return this.cells[site * this.placesPerSite + this.itemPlace[item]!]! - 1;
+    return this.cellMap.get(site * this.itemCodes.length + item) ?? -1;
+  }
+
+  /** Called before the source is counted in sizes[slot]. */
+  private rememberRecordId(slot: number, recordId: string | undefined): void {
+    if (!this.recordIds) {
+      this.recordIds = this.list.map((_, i) => new Array<string | undefined>(this.sizes[i]!).fill(undefined));
+    }
+    this.recordIds[slot]!.push(recordId);
+  }
+
+  /** Carries text `id` into the list of kind `key % 3` of aggregate `key / 3`, unless it is there. */
+  private carry(key: number, id: number): void {
+    if (id < 64) {
+      const word = key * 2 + (id >> 5);
+      const bit = 1 << (id & 31);
+      if ((this.carriedBits[word]! & bit) !== 0) return;
+      this.carriedBits[word]! |= bit;
+    } else if (!this.rememberLargeId(key, id)) {
+      return;
+    }
+    let pending = this.pending[key];
+    if (pending === undefined) pending = this.pending[key] = [];
+    pending.push(id);
+    if (pending.length >= PENDING_BATCH) this.settle(key);
+  }
+
+  /** False when text id `id` (≥ 64) was carried for `key` already. */
+  private rememberLargeId(key: number, id: number): boolean {
+    if (this.carried.has(key, id)) return false;
+    if (this.remembered[key]! < MAX_REMEMBERED_VALUES) {
+      this.carried.add(key, id);
+      this.remembered[key]!++;
+    }
+    return true;
+  }
+
+  /** Merges the pending text ids of `key` into its aggregate's list. */
+  private settle(key: number): void {
+    const pending = this.pending[key]!;
+    this.pending[key] = undefined;
+    const aggregate = this.list[(key / 3) | 0]!;
+    const texts = pending.map((id) => this.texts[id]!);
+    const kind = key % 3;
+    if (kind === 0) aggregate.inspectors = firstDistinct(aggregate.inspectors, texts);
+    else if (kind === 1) aggregate.notes = firstDistinct(aggregate.notes, texts);
+    else aggregate.photos = firstDistinct(aggregate.photos, texts);
   }
 
   /** What a worker that read part of a file hands back: visited sites and aggregates with their lines. */
   exportPart(): CollectedPart {
     return {
       visited: this.visited,
-      aggregates: this.list.map((aggregate) => ({
+      aggregates: this.aggregates.map((aggregate) => ({
         site: aggregate.site, item: aggregate.item, n: aggregate.n, lines: this.pairsOf(aggregate).lines,
         inspectors: aggregate.inspectors, notes: aggregate.notes, photos: aggregate.photos,
       })),
@@ -198,13 +352,13 @@ export class FindingCollector {
     for (const aggregate of part.aggregates) {
       const site = this.siteIndex.get(aggregate.site)!;
       const item = this.itemIndex.get(aggregate.item)!;
-      for (const line of aggregate.lines) this.addFinding(site, item, 0, file, line + lineOffset);
-      const slot = this.cellDense ? this.cellDense[site * this.itemCount + item]! - 1 : this.cellMap.get(site * this.itemCount + item)!;
-      const own = this.list[slot]!;
-      own.n += aggregate.n;
-      aggregate.inspectors.forEach((text) => this.carry(slot, 0, own.inspectors, this.textId(text)));
-      aggregate.notes.forEach((text) => this.carry(slot, 1, own.notes, this.textId(text)));
-      aggregate.photos.forEach((text) => this.carry(slot, 2, own.photos, this.textId(text)));
+      const lines = aggregate.lines;
+      this.addFinding(site, item, aggregate.n, file, lines[0]! + lineOffset, undefined, -1, -1, -1);
+      const slot = this.slotOf(site, item);
+      for (let i = 1; i < lines.length; i++) this.addFinding(site, item, 0, file, lines[i]! + lineOffset, undefined, -1, -1, -1);
+      aggregate.inspectors.forEach((text) => this.carry(slot * 3, this.textId(text)));
+      aggregate.notes.forEach((text) => this.carry(slot * 3 + 1, this.textId(text)));
+      aggregate.photos.forEach((text) => this.carry(slot * 3 + 2, this.textId(text)));
     }
   }
 
@@ -227,7 +381,8 @@ export class FindingCollector {
 
   private newBlock(): number {
     const block = this.blocksUsed++;
-    if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_PAIRS * 2));
+    if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_LINES));
+    if (block === this.blockNext.length) this.blockNext = grownInt32(this.blockNext, block * 2);
     return block;
   }
 
@@ -235,14 +390,14 @@ export class FindingCollector {
   private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
     const files = new Int32Array(aggregate.size);
     const lines = new Int32Array(aggregate.size);
-    const chain = this.chains[aggregate.index]!;
+    let block = this.heads[aggregate.index]!;
     for (let i = 0; i < aggregate.size; i++) {
-      const block = chain[Math.floor(i / BLOCK_PAIRS)]!;
-      const at = ((block & (SLAB_BLOCKS - 1)) * BLOCK_PAIRS + (i & (BLOCK_PAIRS - 1))) * 2;
-      const slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-      files[i] = slab[at]!;
-      lines[i] = slab[at + 1]!;
+      const within = i & (BLOCK_LINES - 1);
+      if (within === 0 && i > 0) block = this.blockNext[block]!;
+      lines[i] = this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!;
     }
+    const runs = this.fileRuns[aggregate.index]!;
+    for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : aggregate.size);
     return { files, lines };
   }
 
@@ -280,40 +435,70 @@ export class FindingCollector {
     return Array.from(files, (file, i) => ids[i] ?? `${this.files[file]}:${lines[i]}`).sort(compareNatural);
   }
 
+  /** The most bytes writeSources() can write for an aggregate. */
+  sourceBytesBound(aggregate: FindingAggregate, separatorLength: number): number {
+    if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
+    let longest = 0;
+    for (const name of this.nameBytes) longest = Math.max(longest, name.length);
+    return this.sizes[aggregate.index]! * (longest + 10 + separatorLength);
+  }
+
   /**
-   * The sources joined with `separator`, as UTF-8 bytes, built without a string per source (a month of
-   * millions of records lists every one of them). Undefined when record ids make the string path necessary.
-   * The bytes are valid until the next call.
+   * Writes the sources joined by `separator` as UTF-8 bytes into `out` from `at` and returns where they end,
+   * without a string per source (a month of millions of records lists every one of them); −1 when record
+   * ids or a file name that CSV must quote make the string path (sourceLabels) necessary. `out` must have
+   * sourceBytesBound() bytes free.
    */
-  sourceBytes(aggregate: FindingAggregate, separator: string): Uint8Array | undefined {
-    const pairs = this.sourcePairs(aggregate);
-    if (!pairs) return undefined;
+  writeSources(aggregate: FindingAggregate, out: Uint8Array, at: number, separator: Uint8Array): number {
+    // A file name a CSV cell must quote (or the string path's sort by record id) takes the string way.
+    if (this.recordIds || this.files.some((name) => /[",\r\n]|^\s/.test(name))) return -1;
     if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
     const names = this.nameBytes;
-    const sep = Buffer.from(separator, 'utf8');
-    let size = 0;
-    for (let i = 0; i < pairs.files.length; i++) size += names[pairs.files[i]!]!.length + 10 + sep.length;
-    // One buffer reused from call to call: the result is valid until the next call.
-    if (this.bytesScratch.length < size) this.bytesScratch = Buffer.allocUnsafe(Math.max(size, this.bytesScratch.length * 2));
-    const out = this.bytesScratch;
-    let at = 0;
-    const digits = new Uint8Array(10);
-    for (let i = 0; i < pairs.files.length; i++) {
-      if (i > 0) at += sep.copy(out, at);
-      at += names[pairs.files[i]!]!.copy(out, at);
-      let line = pairs.lines[i]!;
-      let d = 0;
-      do {
-        digits[d++] = 0x30 + (line % 10);
-        line = Math.floor(line / 10);
-      } while (line > 0);
-      while (d > 0) out[at++] = digits[--d]!;
+    const slot = aggregate.index;
+    const size = this.sizes[slot]!;
+    if (this.disorder[slot] === 1 || !this.filesInNaturalOrder()) {
+      const { files, lines } = this.sourcePairs(aggregate)!;
+      for (let i = 0; i < size; i++) {
+        if (i > 0) {
+          out.set(separator, at);
+          at += separator.length;
+        }
+        out.set(names[files[i]!]!, at);
+        at = putNumber(out, at + names[files[i]!]!.length, lines[i]!);
+      }
+      return at;
     }
-    return out.subarray(0, at);
+    // Already in ledger order: read the chain block by block.
+    const runs = this.fileRuns[slot]!;
+    let run = 0;
+    let name = names[runs[0]!]!;
+    let nextRun = runs.length > 2 ? runs[3]! : size;
+    let block = this.heads[slot]!;
+    for (let i = 0; i < size; i++) {
+      const within = i & (BLOCK_LINES - 1);
+      if (within === 0 && i > 0) block = this.blockNext[block]!;
+      if (i === nextRun) {
+        run += 2;
+        name = names[runs[run]!]!;
+        nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
+      }
+      if (i > 0) {
+        out.set(separator, at);
+        at += separator.length;
+      }
+      out.set(name, at);
+      at = putNumber(out, at + name.length, this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!);
+    }
+    return at;
+  }
+
+  private filesInNaturalOrder(): boolean {
+    const ranks = this.fileRanks();
+    for (let i = 0; i < ranks.length; i++) if (ranks[i] !== i) return false;
+    return true;
   }
 
   private ranks: Int32Array | undefined;
-  private bytesScratch: Buffer = Buffer.alloc(0);
   private nameBytes: Buffer[] = [];
 
   private fileRanks(): Int32Array {
@@ -324,6 +509,20 @@ export class FindingCollector {
     }
     return this.ranks;
   }
+}
+
+/** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */
+function putNumber(out: Uint8Array, at: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
+  const end = at + digits;
+  let p = end;
+  let rest = value;
+  do {
+    out[--p] = 0x30 + (rest % 10);
+    rest = (rest / 10) | 0;
+  } while (rest > 0);
+  return end;
 }
 
 /** What `--previous` contributes: last period's findings (for repeats) and its totals and ranks. */
@@ -351,8 +550,10 @@ export interface LedgerEntry {
   sourceCount: number;
   /** The sources, sorted naturally: `FILE:LINE`, or the record_id where present. Built on demand. */
   sourceLabels: () => string[];
-  /** The same, joined, as UTF-8 bytes when that can be done without strings (see FindingCollector). */
-  sourceBytes: (separator: string) => Uint8Array | undefined;
+  /** The same, joined, written as UTF-8 bytes into `out` at `at` (see FindingCollector.writeSources). */
+  writeSources: (out: Uint8Array, at: number, separator: Uint8Array) => number;
+  /** The most bytes writeSources may write. */
+  sourceBytesBound: (separatorLength: number) => number;
   inspectors: string[];
   notes: string[];
   photos: string[];
@@ -496,7 +697,8 @@ export function score(input: ScoreInput): ScoreOutput {
         repeat: multiplier.cmp(Rational.ONE) > 0,
         sourceCount: aggregate.size,
         sourceLabels: () => collector.sourceLabels(aggregate),
-        sourceBytes: (separator) => collector.sourceBytes(aggregate, separator),
+        writeSources: (out, at, separator) => collector.writeSources(aggregate, out, at, separator),
+        sourceBytesBound: (separatorLength) => collector.sourceBytesBound(aggregate, separatorLength),
         inspectors: aggregate.inspectors,
         notes: aggregate.notes,
         photos: aggregate.photos,

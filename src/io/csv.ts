@@ -51,6 +51,16 @@ export const enum FieldKind {
 
 export type BytesToText = (bytes: Uint8Array, start: number, end: number) => string;
 
+/**
+ * A reader of runs of simple rows that the tokenizer offers every row start before splitting the row
+ * itself: it consumes whole rows (each exactly one line) and returns where it stopped, setting `lines` to
+ * how many it consumed. Rows it leaves are tokenized as usual and handed to onRow.
+ */
+export interface RowRun {
+  lines: number;
+  rows(bytes: Uint8Array, start: number, end: number, line: number): number;
+}
+
 /** One row, valid only during the callback: field i spans bytes [start(i), end(i)) of `bytes`. */
 export class RowView {
   bytes: Uint8Array = new Uint8Array(0);
@@ -62,7 +72,7 @@ export class RowView {
   /** Where field i's raw text begins (its opening quote, for quoted fields). */
   rawStarts = new Int32Array(64);
 
-  constructor(private readonly decode: BytesToText) {}
+  constructor(readonly decode: BytesToText) {}
 
   isEmpty(i: number): boolean {
     return this.ends[i]! === this.starts[i]! && this.kinds[i] !== FieldKind.Escaped;
@@ -133,6 +143,9 @@ export class CsvTokenizer {
     this.row = new RowView(decode);
   }
 
+  /** Set after the header to read plain rows in bulk (see RowRun). */
+  fast: RowRun | undefined;
+
   /** The line where the bytes not yet handed out as rows begin. */
   get currentLine(): number {
     return this.line;
@@ -194,6 +207,14 @@ export class CsvTokenizer {
     let rowStart = 0;
     let line = this.line;
     outer: while (rowStart < length) {
+      if (this.fast !== undefined) {
+        const next = this.fast.rows(bytes, rowStart, length, line);
+        if (next !== rowStart) {
+          line += this.fast.lines;
+          rowStart = next;
+          if (rowStart >= length) break;
+        }
+      }
       let i = rowStart;
       let fields = 0;
       let rowLines = 0;

@@ -15,7 +15,9 @@ import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type Re
 import type { FindingCollector } from '../core/score.js';
 import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
-import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowView } from './csv.js';
+import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type BytesToText, type RowRun, type RowView } from './csv.js';
+import { fastDelimiter, FastRows, Role } from './fast-rows.js';
+import { ByteKeyTable, ByteTexts, parseCountBytes, parseDateBytes } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 
@@ -27,6 +29,8 @@ export interface CsvReadOptions {
   keepRejected?: number;
   /** Told the size of each chunk read and the rows read so far in this file, for a progress display. */
   onBytes?: (bytes: number, rows: number) => void;
+  /** Every records row through the general checks, none through a fast path (tests compare the two). */
+  generalOnly?: boolean;
 }
 
 export interface CsvFileReport {
@@ -65,6 +69,11 @@ export interface RowSink {
   header(row: RowView, display: string): boolean;
   /** Every later row, except rows whose cells are all empty. Returns false for a row it did not count. */
   row(row: RowView, display: string): void;
+  /**
+   * Asked once the header is accepted: a reader of plain rows in bulk, which counts the rows it takes in
+   * `counter.rows` and takes none past `maxRows`. Rows it leaves still go to `row`.
+   */
+  fastRows?(delimiter: number, counter: { rows: number }, maxRows: number): RowRun | undefined;
 }
 
 /**
@@ -138,28 +147,33 @@ export async function streamCsvFile(
   let tokenizer: CsvTokenizer | undefined;
   let headerSeen = false;
   let stopped = false;
-  let rows = 0;
+  /** Data rows so far, shared with the sink's fast reader. */
+  const counter = { rows: 0 };
 
   const onRow = (row: RowView) => {
     if (stopped) return;
     if (!headerSeen) {
       headerSeen = true;
       if (!sink.header(row, display)) stopped = true;
+      else if (tokenizer && sink.fastRows) tokenizer.fast = sink.fastRows(tokenizerDelimiter, counter, MAX_ROWS_PER_FILE);
       return;
     }
     if (allBlank(row)) return;
-    rows++;
-    if (rows > MAX_ROWS_PER_FILE) {
+    counter.rows++;
+    if (counter.rows > MAX_ROWS_PER_FILE) {
       diagnostics.push(diagnostic('REC_TOO_MANY_ROWS', { file: display, line: row.line }, { limit: MAX_ROWS_PER_FILE }));
       stopped = true;
       return;
     }
     sink.row(row, display);
   };
+  let tokenizerDelimiter = 0x2c;
   const feed = (bytes: Uint8Array) => {
     if (!tokenizer) {
       if (bytes.length === 0) return;
-      tokenizer = new CsvTokenizer(delimiter ?? sniffDelimiter(bytes), onRow, decoder.text, DEFAULT_CSV_LIMITS);
+      const chosen = delimiter ?? sniffDelimiter(bytes);
+      tokenizerDelimiter = chosen.charCodeAt(0);
+      tokenizer = new CsvTokenizer(chosen, onRow, decoder.text, DEFAULT_CSV_LIMITS);
     }
     tokenizer.push(bytes);
   };
@@ -168,7 +182,7 @@ export async function streamCsvFile(
     if (part?.header) feed(decoder.push(part.header));
     for await (const chunk of readChunks(file, part?.start, part?.end)) {
       if (!part) hash.update(chunk);
-      options.onBytes?.(chunk.length, rows);
+      options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
       if (stopped) break;
       try {
@@ -216,7 +230,7 @@ export async function streamCsvFile(
     }
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  return { path: display, sha256: hash.digest('hex'), encoding: decoder.encoding, rows, diagnostics };
+  return { path: display, sha256: hash.digest('hex'), encoding: decoder.encoding, rows: counter.rows, diagnostics };
 }
 
 /** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
@@ -239,123 +253,6 @@ function allBlank(row: RowView): boolean {
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
-}
-
-// ---------------------------------------------------------------- fast key matching
-
-/** Open-addressing table from ASCII id bytes to their index, so a row's ids are matched without strings. */
-class ByteKeyTable {
-  private readonly slots: Int32Array;
-  private readonly keys: Uint8Array[] = [];
-  private readonly mask: number;
-
-  constructor(ids: readonly string[]) {
-    let size = 16;
-    while (size < ids.length * 4) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    ids.forEach((id, index) => {
-      if (!/^[\x21-\x7e]+$/.test(id)) return; // non-ASCII or spaced ids take the general path
-      const bytes = Buffer.from(id, 'latin1');
-      this.keys[index] = bytes;
-      let slot = hashBytes(bytes, 0, bytes.length) & this.mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slots[slot] = index;
-    });
-  }
-
-  lookup(bytes: Uint8Array, start: number, end: number): number {
-    let slot = hashBytes(bytes, start, end) & this.mask;
-    for (;;) {
-      const index = this.slots[slot]!;
-      if (index === -1) return -1;
-      const key = this.keys[index]!;
-      if (key.length === end - start) {
-        let k = 0;
-        while (k < key.length && key[k] === bytes[start + k]) k++;
-        if (k === key.length) return index;
-      }
-      slot = (slot + 1) & this.mask;
-    }
-  }
-}
-
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
-}
-
-/** Repeated free text (inspector names, stock notes) is decoded once and known by its collector text id. */
-class TextInterner {
-  private readonly entries = new Map<number, { bytes: Uint8Array; id: number }[]>();
-  private size = 0;
-
-  constructor(private readonly collector: FindingCollector) {}
-
-  /** The text id of a cell, or −1 when it is empty or only spaces (as the general path treats it). */
-  id(row: RowView, field: number): number {
-    if (field < 0 || field >= row.fieldCount || row.isEmpty(field)) return -1;
-    if (row.kinds[field] === FieldKind.Escaped || this.size > 50_000) return this.idOf(row.text(field));
-    const bytes = row.bytes;
-    const start = row.starts[field]!;
-    const end = row.ends[field]!;
-    const h = hashBytes(bytes, start, end);
-    const bucket = this.entries.get(h);
-    if (bucket) {
-      for (const entry of bucket) {
-        if (entry.bytes.length !== end - start) continue;
-        let k = 0;
-        while (k < entry.bytes.length && entry.bytes[k] === bytes[start + k]) k++;
-        if (k === entry.bytes.length) return entry.id;
-      }
-    }
-    const id = this.idOf(row.text(field));
-    const entry = { bytes: Uint8Array.prototype.slice.call(bytes, start, end), id };
-    if (bucket) bucket.push(entry);
-    else this.entries.set(h, [entry]);
-    this.size++;
-    return id;
-  }
-
-  private idOf(text: string): number {
-    return text.trim() === '' ? -1 : this.collector.textId(text);
-  }
-}
-
-const DIGIT0 = 0x30;
-const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `YYYY-MM-DD`, `YYYY/M/D`, `YYYY-M-D` as yyyymm × 100 + dd, or -1 when the bytes are not such a date. */
-function parseDateBytes(bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length < 8 || length > 10) return -1;
-  for (let k = 0; k < 4; k++) if (!isDigit(bytes[start + k])) return -1;
-  const year = (bytes[start]! - DIGIT0) * 1000 + (bytes[start + 1]! - DIGIT0) * 100 + (bytes[start + 2]! - DIGIT0) * 10 + (bytes[start + 3]! - DIGIT0);
-  const sep = bytes[start + 4];
-  if (sep !== 0x2d && sep !== 0x2f) return -1;
-  let i = start + 5;
-  let month = 0;
-  let digits = 0;
-  while (i < end && isDigit(bytes[i]) && digits < 2) {
-    month = month * 10 + bytes[i]! - DIGIT0;
-    i++;
-    digits++;
-  }
-  if (digits === 0 || i >= end || (bytes[i] !== 0x2d && bytes[i] !== 0x2f)) return -1;
-  i++;
-  let day = 0;
-  digits = 0;
-  while (i < end && isDigit(bytes[i]) && digits < 2) {
-    day = day * 10 + bytes[i]! - DIGIT0;
-    i++;
-    digits++;
-  }
-  if (digits === 0 || i !== end || month < 1 || month > 12 || day < 1) return -1;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
-  return (year * 100 + month) * 100 + day;
 }
 
 /**
@@ -398,7 +295,6 @@ export class RecordsReader {
   private readonly itemCategory: Int32Array;
   private readonly period: number;
   private readonly monthNumbers = new Set<number>();
-  private readonly interner: TextInterner;
 
   constructor(
     ruleSet: RuleSet,
@@ -415,7 +311,6 @@ export class RecordsReader {
     this.siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
     this.itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
     this.period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
-    this.interner = new TextInterner(collector);
   }
 
   /** The months of accepted dates, once every file has been read. */
@@ -428,115 +323,143 @@ export class RecordsReader {
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
   async readFile(file: string, part?: FilePart, partEnd?: PartEnd): Promise<CsvFileReport> {
-    const { checker, collector, sites, items, siteCategory, itemCategory, period, monthNumbers, interner, options, result } = this;
-      let header: HeaderMap = {};
-      let headerLength = 0;
-      let fileIndex = 0;
-      let siteCol = -1;
-      let itemCol = -1;
-      let countCol = -1;
-      let dateCol = -1;
-      let idCol = -1;
-      let inspectorCol = -1;
-      let noteCol = -1;
-      let photoCol = -1;
+    const { checker, collector, sites, items, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
+    let header: HeaderMap = {};
+    let headerLength = 0;
+    let fileIndex = 0;
+    let siteCol = -1;
+    let itemCol = -1;
+    let countCol = -1;
+    let dateCol = -1;
+    let idCol = -1;
+    let inspectorCol = -1;
+    let noteCol = -1;
+    let photoCol = -1;
+    // Per file: the same bytes may spell different text in another file's encoding.
+    let texts: ByteTexts | undefined;
+    let fast: FastRows | undefined;
 
-      const general = (row: RowView, display: string) => {
-        const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
-        if ('rejected' in outcome) {
-          keepRejected(result, outcome.rejected, options.keepRejected ?? Infinity);
+    const general = (row: RowView, display: string) => {
+      const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
+      if ('rejected' in outcome) {
+        keepRejected(result, outcome.rejected, options.keepRejected ?? Infinity);
+        return;
+      }
+      result.accepted++;
+      if (outcome.date) result.months.add(outcome.date.slice(0, 7));
+      collector.add(outcome.record);
+    };
+
+    /** The text id of a field, −1 when it is absent, empty or only spaces (as the general path reads it). */
+    const textOf = (row: RowView, field: number): number => {
+      if (field < 0 || field >= row.fieldCount || row.isEmpty(field)) return -1;
+      if (row.kinds[field] === FieldKind.Escaped) return texts!.idOf(row.text(field));
+      return texts!.id(row.bytes, row.starts[field]!, row.ends[field]!);
+    };
+
+    const report = await streamCsvFile(file, options, {
+      header(row, display) {
+        const mapped = mapHeader(row.texts(), display, row.line);
+        result.fileDiagnostics.push(...mapped.diagnostics);
+        if (!mapped.map) return false;
+        header = mapped.map;
+        headerLength = row.fieldCount;
+        fileIndex = collector.fileIndex(display);
+        siteCol = header.site ?? -1;
+        itemCol = header.item ?? -1;
+        countCol = header.count ?? -1;
+        dateCol = header.date ?? -1;
+        idCol = header.recordId ?? -1;
+        inspectorCol = header.inspector ?? -1;
+        noteCol = header.note ?? -1;
+        photoCol = header.photo ?? -1;
+        texts = new ByteTexts(row.decode, (text) => collector.textId(text));
+        return true;
+      },
+      fastRows(delimiter, counter, maxRows) {
+        // Record ids need the duplicate check on every row: those files take the per-row path.
+        if (idCol >= 0 || !fastDelimiter(delimiter) || options.generalOnly) return undefined;
+        const roles = new Uint8Array(headerLength);
+        const assign = (column: number, role: Role) => {
+          if (column >= 0) roles[column] = role;
+        };
+        assign(siteCol, Role.Site);
+        assign(itemCol, Role.Item);
+        assign(countCol, Role.Count);
+        assign(dateCol, Role.Date);
+        assign(inspectorCol, Role.Inspector);
+        assign(noteCol, Role.Note);
+        assign(photoCol, Role.Photo);
+        fast = new FastRows({
+          delimiter, roles, sites, items, siteCategory, itemCategory, period, texts: texts!, collector, fileIndex,
+          months: monthNumbers, counter, maxRows,
+        });
+        return fast;
+      },
+      row(row, display) {
+        result.records++;
+        if (options.generalOnly) return general(row, display);
+        const bytes = row.bytes;
+        const fields = row.fieldCount;
+        if (fields > headerLength) {
+          for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
+        }
+        if (siteCol >= fields) return general(row, display);
+        const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
+        if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
+
+        let item = -1;
+        const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
+        if (hasItem) {
+          if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
+          item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
+          if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
+        }
+
+        let count = 1;
+        if (countCol >= 0 && countCol < fields && !row.isEmpty(countCol)) {
+          if (!hasItem || row.kinds[countCol] === FieldKind.Escaped) return general(row, display);
+          count = parseCountBytes(bytes, row.starts[countCol]!, row.ends[countCol]!);
+          if (count < 1 || count > MAX_COUNT) return general(row, display);
+        }
+
+        let month = -1;
+        if (dateCol >= 0 && dateCol < fields && !row.isEmpty(dateCol)) {
+          if (row.kinds[dateCol] === FieldKind.Escaped) return general(row, display);
+          const date = parseDateBytes(bytes, row.starts[dateCol]!, row.ends[dateCol]!);
+          if (date < 0) return general(row, display);
+          month = Math.floor(date / 100);
+          if (period >= 0 && month !== period) return general(row, display);
+        }
+
+        let recordId: string | undefined;
+        if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
+          recordId = cleanCell(row.text(idCol));
+          if (recordId === '') recordId = undefined;
+          else if (checker.firstAt(recordId) !== undefined) return general(row, display);
+        }
+
+        // Accepted.
+        result.accepted++;
+        if (month >= 0) monthNumbers.add(month);
+        if (recordId !== undefined) checker.remember(recordId, display, row.line);
+        if (!hasItem) {
+          collector.visit(site);
           return;
         }
-        result.accepted++;
-        if (outcome.date) result.months.add(outcome.date.slice(0, 7));
-        collector.add(outcome.record);
-      };
-
-      const report = await streamCsvFile(file, options, {
-        header(row, display) {
-          const mapped = mapHeader(row.texts(), display, row.line);
-          result.fileDiagnostics.push(...mapped.diagnostics);
-          if (!mapped.map) return false;
-          header = mapped.map;
-          headerLength = row.fieldCount;
-          fileIndex = collector.fileIndex(display);
-          siteCol = header.site ?? -1;
-          itemCol = header.item ?? -1;
-          countCol = header.count ?? -1;
-          dateCol = header.date ?? -1;
-          idCol = header.recordId ?? -1;
-          inspectorCol = header.inspector ?? -1;
-          noteCol = header.note ?? -1;
-          photoCol = header.photo ?? -1;
-          return true;
-        },
-        row(row, display) {
-          result.records++;
-          const bytes = row.bytes;
-          const fields = row.fieldCount;
-          if (fields > headerLength) {
-            for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
-          }
-          if (siteCol >= fields) return general(row, display);
-          const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
-          if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
-
-          let item = -1;
-          const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
-          if (hasItem) {
-            if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
-            item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
-            if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
-          }
-
-          let count = 1;
-          if (countCol >= 0 && countCol < fields && !row.isEmpty(countCol)) {
-            if (!hasItem || row.kinds[countCol] === FieldKind.Escaped) return general(row, display);
-            const start = row.starts[countCol]!;
-            const end = row.ends[countCol]!;
-            if (end - start > 7) return general(row, display);
-            count = 0;
-            for (let k = start; k < end; k++) {
-              const b = bytes[k]!;
-              if (b < 0x30 || b > 0x39) return general(row, display);
-              count = count * 10 + b - DIGIT0;
-            }
-            if (count < 1 || count > MAX_COUNT) return general(row, display);
-          }
-
-          let month = -1;
-          if (dateCol >= 0 && dateCol < fields && !row.isEmpty(dateCol)) {
-            if (row.kinds[dateCol] === FieldKind.Escaped) return general(row, display);
-            const date = parseDateBytes(bytes, row.starts[dateCol]!, row.ends[dateCol]!);
-            if (date < 0) return general(row, display);
-            month = Math.floor(date / 100);
-            if (period >= 0 && month !== period) return general(row, display);
-          }
-
-          let recordId: string | undefined;
-          if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
-            recordId = cleanCell(row.text(idCol));
-            if (recordId === '') recordId = undefined;
-            else if (checker.firstAt(recordId) !== undefined) return general(row, display);
-          }
-
-          // Accepted.
-          result.accepted++;
-          if (month >= 0) monthNumbers.add(month);
-          if (recordId !== undefined) checker.remember(recordId, display, row.line);
-          if (!hasItem) {
-            collector.visit(site);
-            return;
-          }
-          collector.addFinding(
-            site, item, count, fileIndex, row.line, recordId,
-            interner.id(row, inspectorCol), interner.id(row, noteCol), interner.id(row, photoCol),
-          );
-        },
-      }, part, partEnd);
-      for (const d of report.diagnostics) result.fileDiagnostics.push(d);
-      result.inputs.push(report);
-      return report;
+        collector.addFinding(
+          site, item, count, fileIndex, row.line, recordId,
+          textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
+        );
+      },
+    }, part, partEnd);
+    if (fast) {
+      result.records += fast.accepted;
+      result.accepted += fast.accepted;
+    }
+    for (const d of report.diagnostics) result.fileDiagnostics.push(d);
+    result.inputs.push(report);
+    return report;
   }
 }
 

@@ -17,6 +17,8 @@ export interface OutputFile {
 }
 
 const FLUSH_BYTES = 1 << 20;
+/** Byte pieces this large are written as they are rather than copied into the staging buffer. */
+const DIRECT_BYTES = 1 << 16;
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
@@ -37,7 +39,10 @@ function writeContent(fd: number, content: OutputFile['content']): void {
   for (const piece of content) {
     const size = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
     if (used + size > FLUSH_BYTES) flush();
-    if (size > FLUSH_BYTES) {
+    if (size >= DIRECT_BYTES && typeof piece !== 'string') {
+      flush();
+      writeAll(fd, piece);
+    } else if (size > FLUSH_BYTES) {
       writeAll(fd, typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
     } else if (typeof piece === 'string') {
       used += staging.write(piece, used, 'utf8');

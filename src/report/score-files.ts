@@ -15,36 +15,81 @@ const LEDGER_HEADER: Cell[] = [
 ];
 const SOURCE_SEPARATOR = '; ';
 
-/**
- * ledger.csv piece by piece: with millions of records its 来源 column is too large for one string, so
- * sources come as bytes where the collector can build them that way.
- */
-export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<string | Uint8Array> {
-  yield `${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`;
-  for (const e of scored.ledger) {
-    const before: Cell[] = [
-      e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name, e.item.code, e.item.text, e.n,
-      e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
-      yesNo(e.veto), yesNo(e.repeat),
-    ];
-    const after: Cell[] = [e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')];
-    yield `${before.map(csvCell).join(',')},`;
-    const bytes = e.sourceBytes(SOURCE_SEPARATOR);
-    const text = bytes ? undefined : e.sourceLabels().join(SOURCE_SEPARATOR);
-    // Bytes are safe to write unquoted only when they hold nothing CSV must quote.
-    if (bytes && !needsQuoting(bytes)) yield bytes;
-    else yield csvCell(text ?? Buffer.from(bytes!).toString('utf8'));
-    yield `,${after.map(csvCell).join(',')}\r\n`;
-  }
-}
+/** ledger.csv is handed out in chunks of about this size. */
+const LEDGER_CHUNK_BYTES = 1 << 20;
 
-function needsQuoting(bytes: Uint8Array): boolean {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  return bytes[0] === 0x20 || [0x22, 0x2c, 0x0a, 0x0d].some((b) => buffer.indexOf(b) >= 0);
+/**
+ * ledger.csv in chunks of UTF-8 bytes: with millions of records its 来源 column is too large for one
+ * string, so sources are written as bytes straight into the chunk. One buffer is reused: each chunk is
+ * valid until the next one is asked for.
+ */
+export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uint8Array> {
+  let out = Buffer.allocUnsafe(2 * LEDGER_CHUNK_BYTES);
+  let at = out.write(`${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`, 0, 'utf8');
+  const separator = Buffer.from(SOURCE_SEPARATOR, 'utf8');
+  // Most cells repeat from row to row: the site's, the item's, and the numbers of an item found n times.
+  const siteCells = new Map<string, string>();
+  const itemCells = new Map<string, string>();
+  const numberCells = new Map<string, string>();
+  for (const e of scored.ledger) {
+    let site = siteCells.get(e.site.id);
+    if (site === undefined) {
+      site = [e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name].map(csvCell).join(',');
+      siteCells.set(e.site.id, site);
+    }
+    let item = itemCells.get(e.item.code);
+    if (item === undefined) {
+      item = [e.item.code, e.item.text].map(csvCell).join(',');
+      itemCells.set(e.item.code, item);
+    }
+    const numbersKey = `${e.item.code}\u0000${e.n}\u0000${e.multiplier.toExactString()}`;
+    let numbers = numberCells.get(numbersKey);
+    if (numbers === undefined) {
+      numbers = [
+        e.n, e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
+        yesNo(e.veto), yesNo(e.repeat),
+      ].map(csvCell).join(',');
+      numberCells.set(numbersKey, numbers);
+    }
+    const before = `${site},${item},${numbers},`;
+    const after = `,${[e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')].map(csvCell).join(',')}\r\n`;
+    const room = Buffer.byteLength(before) + Buffer.byteLength(after) + e.sourceBytesBound(separator.length);
+    if (at + room > out.length && at > 0) {
+      yield out.subarray(0, at);
+      at = 0;
+    }
+    /** Makes room for `size` more bytes, keeping what is written. */
+    const reserve = (size: number) => {
+      if (at + size <= out.length) return;
+      const grown = Buffer.allocUnsafe(Math.max(2 * out.length, at + size));
+      out.copy(grown, 0, 0, at);
+      out = grown;
+    };
+    reserve(room);
+    at += out.write(before, at, 'utf8');
+    const start = at;
+    at = e.writeSources(out, at, separator);
+    if (at < 0) {
+      // Record ids, or a file name CSV must quote: the column is made as text.
+      const text = csvCell(e.sourceLabels().join(SOURCE_SEPARATOR));
+      at = start;
+      reserve(Buffer.byteLength(text) + Buffer.byteLength(after));
+      at += out.write(text, at, 'utf8');
+    }
+    at += out.write(after, at, 'utf8');
+    if (at >= LEDGER_CHUNK_BYTES) {
+      yield out.subarray(0, at);
+      at = 0;
+    }
+  }
+  if (at > 0) yield out.subarray(0, at);
 }
 
 export function ledgerCsv(scored: ScoreOutput, bom = true): string {
-  return [...ledgerCsvPieces(scored, bom)].map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join('');
+  const chunks: Buffer[] = [];
+  // Copied as they come: the generator reuses its buffer.
+  for (const chunk of ledgerCsvPieces(scored, bom)) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function sitesCsv(ruleSet: RuleSet, scored: ScoreOutput, bom = true): string {

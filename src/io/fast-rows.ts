@@ -1,0 +1,205 @@
+// The records reader's fused fast path: one pass over the bytes of a run of plain rows that splits the
+// fields, reads the key ones and adds the record to the collector, with no row view, no string and no
+// call per field. It stops at the first row it is not sure of — a quote anywhere, a lone CR, too few or
+// too many fields, an unknown or mistyped id, a count or date it cannot read, a date outside the period,
+// a blank row — and leaves that row to the tokenizer and the general checks, so it accepts exactly the
+// rows the general path would accept, with the same results, and never rejects one itself.
+
+import { MAX_COUNT } from '../core/records.js';
+import type { FindingCollector } from '../core/score.js';
+import type { RowRun } from './csv.js';
+import { foldHash, parseCountBytes, parseDateBytes, type ByteKeyTable, type ByteTexts } from './row-bytes.js';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** What a column holds, for the fast path. */
+export const enum Role {
+  Ignored = 0,
+  Site,
+  Item,
+  Count,
+  Date,
+  Inspector,
+  Note,
+  Photo,
+}
+
+export interface FastRowsSetup {
+  delimiter: number;
+  /** Role of each header column; rows must have exactly this many fields. */
+  roles: Uint8Array;
+  sites: ByteKeyTable;
+  items: ByteKeyTable;
+  siteCategory: Int32Array;
+  itemCategory: Int32Array;
+  /** yyyymm of `--period`, or −1. */
+  period: number;
+  texts: ByteTexts;
+  collector: FindingCollector;
+  fileIndex: number;
+  /** Months (yyyymm) of accepted dates. */
+  months: Set<number>;
+  /** Rows read so far in this file (the fast path adds its own), and the most allowed. */
+  counter: { rows: number };
+  maxRows: number;
+}
+
+/** Whether the fast path can read this delimiter: its test for special bytes relies on it being ≤ ','. */
+export function fastDelimiter(delimiter: number): boolean {
+  return delimiter === 0x2c || delimiter === 0x09;
+}
+
+export class FastRows implements RowRun {
+  lines = 0;
+  /** Rows read and accepted by the fast path, in all calls. */
+  accepted = 0;
+  private lastMonth = -2;
+
+  constructor(private readonly setup: FastRowsSetup) {}
+
+  rows(bytes: Uint8Array, start: number, end: number, firstLine: number): number {
+    // Only whole lines: every row read ends with an LF before `limit`, so the field loops need no bounds
+    // check (each stops at that LF at the latest).
+    const limit = bytes.lastIndexOf(LF, end - 1) + 1;
+    if (limit <= start) {
+      this.lines = 0;
+      return start;
+    }
+    const { delimiter, roles, sites, items, siteCategory, itemCategory, period, texts, collector, fileIndex } = this.setup;
+    const columns = roles.length;
+    const last = columns - 1;
+    const budget = this.setup.maxRows - this.setup.counter.rows;
+    let line = firstLine;
+    let pos = start;
+    let done = 0;
+    rows: while (pos < limit && done < budget) {
+      let i = pos;
+      let site = -1;
+      let item = -1;
+      let count = -1;
+      let month = -1;
+      let inspector = -1;
+      let note = -1;
+      let photo = -1;
+      for (let col = 0; ; col++) {
+        const fieldStart = i;
+        let b = bytes[i]!;
+        const role = roles[col]!;
+        if (role === Role.Ignored) {
+          while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
+        } else if (role === Role.Date) {
+          // The usual YYYY-MM-DD is read in place; any other spelling goes through parseDateBytes.
+          if (b !== delimiter && b !== LF && b !== CR) {
+            let date = -1;
+            if (bytes[i + 4] === 0x2d && bytes[i + 7] === 0x2d) {
+              date = canonicalDate(bytes, i);
+              if (date >= 0) {
+                i += 10;
+                b = bytes[i]!;
+              }
+            }
+            if (date < 0) {
+              while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
+              date = parseDateBytes(bytes, fieldStart, i);
+              if (date < 0) break rows;
+            }
+            month = (date / 100) | 0;
+            if (period >= 0 && month !== period) break rows;
+          }
+        } else if (role === Role.Count) {
+          if (b !== delimiter && b !== LF && b !== CR) {
+            let value = 0;
+            while (b >= 0x30 && b <= 0x39) {
+              value = value * 10 + b - 0x30;
+              b = bytes[++i]!;
+            }
+            if (i === fieldStart || i - fieldStart > 7 || value < 1 || value > MAX_COUNT) break rows;
+            count = value;
+          }
+        } else {
+          // Ids and free text: hashed as they are scanned, then looked up by that hash.
+          let h = 0x811c9dc5;
+          while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) {
+            h = Math.imul(h ^ b, 0x01000193);
+            b = bytes[++i]!;
+          }
+          if (role === Role.Site) {
+            site = sites.find(foldHash(h), bytes, fieldStart, i);
+            if (site < 0) break rows;
+          } else if (i > fieldStart) {
+            if (role === Role.Item) {
+              item = items.find(foldHash(h), bytes, fieldStart, i);
+              if (item < 0) break rows;
+            } else if (b !== QUOTE) {
+              const id = texts.find(foldHash(h), bytes, fieldStart, i);
+              if (role === Role.Inspector) inspector = id;
+              else if (role === Role.Note) note = id;
+              else photo = id;
+            }
+          }
+        }
+        if (col < last) {
+          if (b !== delimiter) break rows;
+          i++;
+          continue;
+        }
+        if (b === LF) {
+          i++;
+        } else if (b === CR && bytes[i + 1] === LF) {
+          i += 2;
+        } else {
+          break rows; // a quote, a lone CR, more fields than the header, or a count with other text
+        }
+        break;
+      }
+      if (site < 0) break;
+      if (item >= 0) {
+        if (itemCategory[item] !== siteCategory[site]) break;
+      } else if (count >= 0) {
+        break; // a count without an item
+      }
+      // Accepted.
+      if (month !== this.lastMonth) {
+        if (month >= 0) this.setup.months.add(month);
+        this.lastMonth = month;
+      }
+      if (item < 0) collector.visit(site);
+      else collector.addFinding(site, item, count < 0 ? 1 : count, fileIndex, line, undefined, inspector, note, photo);
+      line++;
+      done++;
+      pos = i;
+    }
+    this.lines = done;
+    this.accepted += done;
+    this.setup.counter.rows += done;
+    return pos;
+  }
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` at bytes[i] (the dashes already seen) as yyyymmdd, or −1 (then parseDateBytes decides). */
+function canonicalDate(bytes: Uint8Array, i: number): number {
+  const y0 = bytes[i]! - 0x30;
+  const y1 = bytes[i + 1]! - 0x30;
+  const y2 = bytes[i + 2]! - 0x30;
+  const y3 = bytes[i + 3]! - 0x30;
+  const m0 = bytes[i + 5]! - 0x30;
+  const m1 = bytes[i + 6]! - 0x30;
+  const d0 = bytes[i + 8]! - 0x30;
+  const d1 = bytes[i + 9]! - 0x30;
+  // As unsigned, a byte below '0' is huge too.
+  if (
+    y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 ||
+    m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9
+  ) return -1;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (month < 1 || month > 12 || day < 1) return -1;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  return (year * 100 + month) * 100 + day;
+}

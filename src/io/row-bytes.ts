@@ -1,0 +1,209 @@
+// Reading the key fields of a records row straight from its bytes: ids through byte hash tables, counts
+// and dates from digits, free text interned by its bytes. Used by the records reader's fast paths, which
+// hand anything these cannot read to the one general checker.
+
+import type { BytesToText } from './csv.js';
+
+/**
+ * FNV-1a over the bytes, folded to 30 bits: a hash that stays a small integer when passed between
+ * functions (a full 32-bit value would be boxed as a heap number on every call).
+ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return foldHash(h);
+}
+
+/** The last step of hashBytes, for callers that ran the FNV loop themselves. */
+export function foldHash(h: number): number {
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/** Open-addressing table from ASCII id bytes to their index, so a row's ids are matched without strings. */
+export class ByteKeyTable {
+  private readonly slots: Int32Array;
+  /** All keys back to back: key k spans pool[offsets[k], offsets[k + 1]). */
+  private readonly pool: Uint8Array;
+  private readonly offsets: Int32Array;
+  private readonly mask: number;
+
+  constructor(ids: readonly string[]) {
+    let size = 16;
+    while (size < ids.length * 4) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    this.offsets = new Int32Array(ids.length + 1);
+    const encoded = ids.map((id) => Buffer.from(id, 'latin1'));
+    this.pool = new Uint8Array(encoded.reduce((sum, bytes) => sum + bytes.length, 0));
+    let at = 0;
+    ids.forEach((id, index) => {
+      this.offsets[index] = at;
+      // Non-ASCII or spaced ids are left out: rows naming them take the general path.
+      if (/^[\x21-\x7e]+$/.test(id)) {
+        this.pool.set(encoded[index]!, at);
+        at += encoded[index]!.length;
+        let slot = hashBytes(this.pool, this.offsets[index]!, at) & this.mask;
+        while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+        this.slots[slot] = index;
+      }
+      this.offsets[index + 1] = at;
+    });
+  }
+
+  /** The index of the id spelt by bytes[start, end), or −1. */
+  lookup(bytes: Uint8Array, start: number, end: number): number {
+    return this.find(hashBytes(bytes, start, end), bytes, start, end);
+  }
+
+  /** lookup() given the bytes' hashBytes(). */
+  find(hash: number, bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    let slot = hash & this.mask;
+    const pool = this.pool;
+    for (;;) {
+      const index = this.slots[slot]!;
+      if (index === -1) return -1;
+      const keyStart = this.offsets[index]!;
+      if (this.offsets[index + 1]! - keyStart === length) {
+        let k = 0;
+        while (k < length && pool[keyStart + k] === bytes[start + k]) k++;
+        if (k === length) return index;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
+/** Distinct byte strings remembered before later ones are decoded every time (bounded memory). */
+const MAX_INTERNED = 50_000;
+
+/**
+ * Repeated free text (inspector names, stock notes) decoded once and known by a text id: the bytes of
+ * each distinct value are kept in one pool and found again by hash, so a row's text costs no string.
+ */
+export class ByteTexts {
+  /** Open addressing, four int32s a slot: hash + 1 (0 = empty), start in the pool, length, text id. */
+  private table = new Int32Array(4 << 10);
+  private pool = new Uint8Array(1 << 14);
+  private poolUsed = 0;
+  private count = 0;
+
+  constructor(
+    private readonly decode: BytesToText,
+    /** The id of a text that is not blank. */
+    private readonly textId: (text: string) => number,
+  ) {}
+
+  /** The text id of bytes[start, end) (non-empty, unquoted), or −1 when it is only spaces. */
+  id(bytes: Uint8Array, start: number, end: number): number {
+    return this.find(hashBytes(bytes, start, end), bytes, start, end);
+  }
+
+  /** id() given the bytes' hashBytes(). */
+  find(h: number, bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
+    let slot = h & mask;
+    for (;;) {
+      const at = slot << 2;
+      const stored = table[at]!;
+      if (stored === 0) break;
+      if (stored === h + 1 && table[at + 2] === length) {
+        const pool = this.pool;
+        const from = table[at + 1]!;
+        let k = 0;
+        while (k < length && pool[from + k] === bytes[start + k]) k++;
+        if (k === length) return table[at + 3]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return this.add(slot, h, bytes, start, end);
+  }
+
+  /** The id of a decoded text (as `id` gives it for the text's bytes). */
+  idOf(text: string): number {
+    return text.trim() === '' ? -1 : this.textId(text);
+  }
+
+  /** A text not seen before: decoded, and remembered at `slot` (the empty one its probe ended on). */
+  private add(slot: number, h: number, bytes: Uint8Array, start: number, end: number): number {
+    const id = this.idOf(this.decode(bytes, start, end));
+    if (this.count >= MAX_INTERNED) return id;
+    const length = end - start;
+    if (this.poolUsed + length > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + length));
+      pool.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = pool;
+    }
+    this.pool.set(bytes.subarray(start, end), this.poolUsed);
+    const at = slot << 2;
+    this.table[at] = h + 1;
+    this.table[at + 1] = this.poolUsed;
+    this.table[at + 2] = length;
+    this.table[at + 3] = id;
+    this.poolUsed += length;
+    if (++this.count * 2 > this.table.length >> 2) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = (table.length >> 2) - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at] === 0) continue;
+      let slot = (old[at]! - 1) & mask;
+      while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
+      table.set(old.subarray(at, at + 4), slot << 2);
+    }
+    this.table = table;
+  }
+}
+
+const DIGIT0 = 0x30;
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A count of 1–7 ASCII digits, or −1. */
+export function parseCountBytes(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start > 7 || end === start) return -1;
+  let count = 0;
+  for (let k = start; k < end; k++) {
+    const b = bytes[k]!;
+    if (b < 0x30 || b > 0x39) return -1;
+    count = count * 10 + b - DIGIT0;
+  }
+  return count;
+}
+
+/** `YYYY-MM-DD`, `YYYY/M/D`, `YYYY-M-D` as yyyymm × 100 + dd, or -1 when the bytes are not such a date. */
+export function parseDateBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 8 || length > 10) return -1;
+  for (let k = 0; k < 4; k++) if (!isDigit(bytes[start + k])) return -1;
+  const year = (bytes[start]! - DIGIT0) * 1000 + (bytes[start + 1]! - DIGIT0) * 100 + (bytes[start + 2]! - DIGIT0) * 10 + (bytes[start + 3]! - DIGIT0);
+  const sep = bytes[start + 4];
+  if (sep !== 0x2d && sep !== 0x2f) return -1;
+  let i = start + 5;
+  let month = 0;
+  let digits = 0;
+  while (i < end && isDigit(bytes[i]) && digits < 2) {
+    month = month * 10 + bytes[i]! - DIGIT0;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || i >= end || (bytes[i] !== 0x2d && bytes[i] !== 0x2f)) return -1;
+  i++;
+  let day = 0;
+  digits = 0;
+  while (i < end && isDigit(bytes[i]) && digits < 2) {
+    day = day * 10 + bytes[i]! - DIGIT0;
+    i++;
+    digits++;
+  }
+  if (digits === 0 || i !== end || month < 1 || month > 12 || day < 1) return -1;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  return (year * 100 + month) * 100 + day;
+}
