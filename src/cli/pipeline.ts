@@ -13,6 +13,7 @@ import { displayPath } from '../io/paths.js';
 import { previousPeriodOf, readResultsFile } from '../io/previous.js';
 import { readRecords, type CsvFileReport } from '../io/records.js';
 import { bundledRulesPath, loadRules } from '../io/rules.js';
+import { trace } from '../io/trace.js';
 import { UsageError } from './context.js';
 
 export interface PipelineOptions {
@@ -26,7 +27,7 @@ export interface PipelineOptions {
   skipInvalid: boolean;
   /** `check` may be run on rules alone. */
   requireRecords: boolean;
-  /** Read large files in two halves on worker threads (faster, more memory). */
+  /** Read large files on two threads: true always, false never, undefined when the machine has 2 cores. */
   parallel?: boolean;
   /** Told the size of each chunk of records read. */
   onBytes?: (bytes: number, rows: number) => void;
@@ -66,6 +67,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   if (!existsSync(rulesPath)) throw new UsageError(`rule set not found: ${rulesPath}`, `找不到测评细则：${rulesPath}`);
 
   const outcome: PipelineOutcome = { diagnostics: [], inputs: [], rejected: [], period: options.period ?? null };
+  trace('pipeline started');
   const loaded = loadRules(rulesPath);
   append(outcome.diagnostics, loaded.diagnostics);
   const ruleSet = loaded.ruleSet;
@@ -107,12 +109,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     ruleSet,
     {
       encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes,
-      ...(options.parallel ? { rulesPath } : {}),
+      rulesPath,
+      ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       // A run that fails shows 50 errors; keeping every rejected row of a wrong rule set would exhaust memory.
       keepRejected: options.skipInvalid ? Infinity : 1000,
     },
     collector,
   );
+  trace('records read');
   outcome.inputs = read.inputs;
   outcome.uncountedErrors = read.dropped.errors;
   outcome.rejected = read.rejected;
@@ -137,6 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   for (const d of scored.diagnostics) if (d.code === 'COMP_MISSING' && options.components) d.file = displayPath(options.components);
   append(outcome.diagnostics, scored.diagnostics);
   if (hasErrors(scored.diagnostics)) return outcome;
+  trace('scored');
   outcome.scored = scored;
   outcome.results = buildResults(ruleSet, scored, {
     period: outcome.period,

@@ -344,7 +344,10 @@ export class FindingCollector {
     };
   }
 
-  /** Adds a part read elsewhere (all of it from one file), its lines shifted by `lineOffset`. */
+  /**
+   * Adds a part read elsewhere (all of it from one file, after everything added so far from that file),
+   * its lines shifted by `lineOffset`.
+   */
   importPart(part: CollectedPart, file: number, lineOffset: number): void {
     part.visited.forEach((flag, site) => {
       if (flag) this.visited[site] = 1;
@@ -352,10 +355,24 @@ export class FindingCollector {
     for (const aggregate of part.aggregates) {
       const site = this.siteIndex.get(aggregate.site)!;
       const item = this.itemIndex.get(aggregate.item)!;
+      const slot = this.slotFor(site, item);
+      this.counts[slot]! += aggregate.n;
       const lines = aggregate.lines;
-      this.addFinding(site, item, aggregate.n, file, lines[0]! + lineOffset, undefined, -1, -1, -1);
-      const slot = this.slotOf(site, item);
-      for (let i = 1; i < lines.length; i++) this.addFinding(site, item, 0, file, lines[i]! + lineOffset, undefined, -1, -1, -1);
+      if (lines.length > 0) {
+        if (this.lastFiles[slot] !== file) this.startFileRun(slot, file, this.sizes[slot]!);
+        else if (lines[0]! + lineOffset <= this.lastLines[slot]!) this.disorder[slot] = 1;
+        this.lastLines[slot] = lines[lines.length - 1]! + lineOffset;
+        if (this.recordIds) for (let i = 0; i < lines.length; i++) this.recordIds[slot]!.push(undefined);
+      }
+      let size = this.sizes[slot]!;
+      let block = this.tails[slot]!;
+      for (let i = 0; i < lines.length; i++) {
+        const within = size & (BLOCK_LINES - 1);
+        if (within === 0) block = this.startBlock(slot, size);
+        this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within] = lines[i]! + lineOffset;
+        size++;
+      }
+      this.sizes[slot] = size;
       aggregate.inspectors.forEach((text) => this.carry(slot * 3, this.textId(text)));
       aggregate.notes.forEach((text) => this.carry(slot * 3 + 1, this.textId(text)));
       aggregate.photos.forEach((text) => this.carry(slot * 3 + 2, this.textId(text)));

@@ -8,7 +8,10 @@
 import { MAX_COUNT } from '../core/records.js';
 import type { FindingCollector } from '../core/score.js';
 import type { RowRun } from './csv.js';
-import { foldHash, parseCountBytes, parseDateBytes, type ByteKeyTable, type ByteTexts } from './row-bytes.js';
+import { PACKED_MAX, PackedKeys, parseDateBytes, type ByteKeyTable, type ByteTexts } from './row-bytes.js';
+
+/** Short texts remembered by their packed words, at most. */
+const MAX_PACKED_TEXTS = 50_000;
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -32,6 +35,9 @@ export interface FastRowsSetup {
   roles: Uint8Array;
   sites: ByteKeyTable;
   items: ByteKeyTable;
+  /** The same ids, those of up to PACKED_MAX bytes, by packed words (see PackedKeys). */
+  packedSites: PackedKeys;
+  packedItems: PackedKeys;
   siteCategory: Int32Array;
   itemCategory: Int32Array;
   /** yyyymm of `--period`, or −1. */
@@ -56,8 +62,25 @@ export class FastRows implements RowRun {
   /** Rows read and accepted by the fast path, in all calls. */
   accepted = 0;
   private lastMonth = -2;
+  private readonly packedSites: PackedKeys;
+  private readonly packedItems: PackedKeys;
+  /** Text ids of short free text, by packed words (longer text goes through setup.texts). */
+  private readonly packedTexts = new PackedKeys();
 
-  constructor(private readonly setup: FastRowsSetup) {}
+  constructor(private readonly setup: FastRowsSetup) {
+    this.packedSites = setup.packedSites;
+    this.packedItems = setup.packedItems;
+  }
+
+  /** The text id of a field the packed table does not know yet (remembered if it is short). */
+  private newText(bytes: Uint8Array, start: number, end: number, w0: number, w1: number, w2: number): number {
+    const id = this.setup.texts.id(bytes, start, end);
+    // Ids past 2^22 do not fit the table's slot; that many distinct texts means little repeats anyway.
+    if (end - start <= PACKED_MAX && this.packedTexts.size < MAX_PACKED_TEXTS && id < 1 << 22) {
+      this.packedTexts.insert(w0, w1, w2, end - start, id);
+    }
+    return id;
+  }
 
   rows(bytes: Uint8Array, start: number, end: number, firstLine: number): number {
     // Only whole lines: every row read ends with an LF before `limit`, so the field loops need no bounds
@@ -67,7 +90,8 @@ export class FastRows implements RowRun {
       this.lines = 0;
       return start;
     }
-    const { delimiter, roles, sites, items, siteCategory, itemCategory, period, texts, collector, fileIndex } = this.setup;
+    const { delimiter, roles, sites, items, siteCategory, itemCategory, period, collector, fileIndex } = this.setup;
+    const { packedSites, packedItems, packedTexts } = this;
     const columns = roles.length;
     const last = columns - 1;
     const budget = this.setup.maxRows - this.setup.counter.rows;
@@ -119,21 +143,28 @@ export class FastRows implements RowRun {
             count = value;
           }
         } else {
-          // Ids and free text: hashed as they are scanned, then looked up by that hash.
-          let h = 0x811c9dc5;
+          // Ids and free text: packed into three words as they are scanned (exact up to PACKED_MAX bytes),
+          // then looked up by those words; longer ones by their bytes.
+          let w0 = 0;
+          let w1 = 0;
+          let w2 = 0;
           while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) {
-            h = Math.imul(h ^ b, 0x01000193);
+            w2 = (w2 << 8) | (w1 >>> 24);
+            w1 = (w1 << 8) | (w0 >>> 24);
+            w0 = (w0 << 8) | b;
             b = bytes[++i]!;
           }
+          const length = i - fieldStart;
           if (role === Role.Site) {
-            site = sites.find(foldHash(h), bytes, fieldStart, i);
+            site = length <= PACKED_MAX ? packedSites.find(w0, w1, w2, length) : sites.lookup(bytes, fieldStart, i);
             if (site < 0) break rows;
-          } else if (i > fieldStart) {
+          } else if (length > 0) {
             if (role === Role.Item) {
-              item = items.find(foldHash(h), bytes, fieldStart, i);
+              item = length <= PACKED_MAX ? packedItems.find(w0, w1, w2, length) : items.lookup(bytes, fieldStart, i);
               if (item < 0) break rows;
             } else if (b !== QUOTE) {
-              const id = texts.find(foldHash(h), bytes, fieldStart, i);
+              let id = length <= PACKED_MAX ? packedTexts.find(w0, w1, w2, length) : -2;
+              if (id === -2) id = this.newText(bytes, fieldStart, i, w0, w1, w2);
               if (role === Role.Inspector) inspector = id;
               else if (role === Role.Note) note = id;
               else photo = id;

@@ -1,14 +1,16 @@
-// Reading one large records file on both cores: two worker threads each read one half, cut just after a
-// line break, while this thread hashes the whole file. The halves are stitched together only when that is
-// certain to equal reading the file in one go; otherwise the caller reads it sequentially:
-// - the cut must not fall inside a quoted field (the first half must end with no unfinished row);
-// - both halves must agree on the encoding (or one of them be plain ASCII);
-// - neither half may report a file-level problem (bad bytes, malformed CSV): those are reported by the
-//   sequential reader, which stops where the file goes wrong;
+// Reading one large records file on both cores: while this thread reads the file from the start, a worker
+// thread reads it from a line break past the middle to the end. When this thread reaches that point it
+// adopts the worker's rows only if that is certain to equal reading on itself; otherwise it reads on, and
+// the worker is stopped:
+// - the point must not fall inside a quoted field (this thread must be at a row start there);
+// - both parts must agree on the encoding (or the first be plain ASCII so far);
+// - the worker's part must have no file-level problem (bad bytes, malformed CSV): those are reported by
+//   reading on, which stops where the file goes wrong, as a sequential read does;
 // - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
 //   UTF-16 files, nor files whose header has a quote.
+// This thread hashes every byte itself, in order, so the file's SHA-256 is the same either way.
 
-import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +20,17 @@ import { mapHeader, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector } from '../core/score.js';
 import type { EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
-import { keepRejected, MAX_ROWS_PER_FILE, type CsvFileReport, type CsvReadOptions, type FilePart, type PartEnd, type RecordsReader } from './records.js';
+import { keepRejected, MAX_ROWS_PER_FILE, PARALLEL_MIN_BYTES, type CsvFileReport, type CsvReadOptions, type Handoff, type PartEnd, type RecordsReader } from './records.js';
 import type { PartRequest } from './records-worker.js';
+import { trace } from './trace.js';
 
-/** Below this a file is read faster in one go than by starting two workers. */
-export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 24 * 1024 * 1024);
 const HEAD_BYTES = 64 * 1024;
+/**
+ * How the file is shared: the worker starts later (it loads its modules and the rules: worth about this
+ * many bytes of reading), and this thread also hashes the whole file (about this share of reading it).
+ */
+const WORKER_START_BYTES = 12 * 1024 * 1024;
+const HASH_SHARE = 0.11;
 
 interface PartResult {
   failed: boolean;
@@ -49,17 +56,6 @@ async function readAt(file: string, position: number, length: number): Promise<B
   }
 }
 
-function runPart(request: PartRequest): Promise<PartResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./records-worker.js', import.meta.url), { workerData: request });
-    worker.once('message', (message: PartResult) => resolve(message));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`records worker exited with code ${code}`));
-    });
-  });
-}
-
 const utf8Family = (encoding: EncodingName) => (encoding === 'utf-8-bom' ? 'utf-8' : encoding);
 
 /** The header line's fields, when the header is simple enough to split on (no quotes). */
@@ -74,105 +70,94 @@ function headerFields(bytes: Uint8Array, delimiter: string): string[] | undefine
   return text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(delimiter);
 }
 
+export type ParallelHandoff = Handoff & { cancel(): void };
+
 /**
- * Reads `file` in two halves on worker threads into `reader` and `collector`. Returns false, having
- * changed nothing, when the file should be read sequentially instead.
+ * Starts a worker reading the second part of `file` and returns the handoff through which reading the
+ * first part adopts it (see streamCsvFile); undefined when the file is better read in one go. The caller
+ * must cancel() the handoff once the file is read.
  */
-export async function readInHalves(
+export async function startSecondPart(
   file: string,
-  options: CsvReadOptions & { period?: string; rulesPath: string },
+  options: CsvReadOptions & { period?: string; rulesPath: string; parallel?: boolean },
   reader: RecordsReader,
   collector: FindingCollector,
-): Promise<boolean> {
-  if (options.encoding === 'utf-16le' || options.encoding === 'utf-16be') return false;
-  if (!existsSync(fileURLToPath(new URL('./records-worker.js', import.meta.url)))) return false; // running from source
+): Promise<ParallelHandoff | undefined> {
+  if (options.parallel === false || (options.parallel === undefined && availableParallelism() < 2)) return undefined;
+  if (options.encoding === 'utf-16le' || options.encoding === 'utf-16be') return undefined;
+  if (!existsSync(fileURLToPath(new URL('./records-worker.js', import.meta.url)))) return undefined; // running from source
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
-    return false;
+    return undefined;
   }
-  if (size < PARALLEL_MIN_BYTES) return false;
+  if (size < PARALLEL_MIN_BYTES) return undefined;
 
   const head = await readAt(file, 0, Math.min(HEAD_BYTES, size));
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return false;
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;
   const headerEnd = head.indexOf(0x0a);
-  if (headerEnd < 0) return false;
+  if (headerEnd < 0) return undefined;
   const header = Uint8Array.prototype.slice.call(head, 0, headerEnd + 1);
   const delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : header.filter((b) => b === 0x09).length > header.filter((b) => b === 0x2c).length ? '\t' : ',');
   const fields = headerFields(header, delimiter);
-  if (!fields) return false;
+  if (!fields) return undefined;
   const mapped = mapHeader(fields, displayPath(file), 1);
-  if (!mapped.map || mapped.map.recordId !== undefined) return false;
+  if (!mapped.map || mapped.map.recordId !== undefined) return undefined;
 
-  const middle = Math.floor(size / 2);
+  const share = process.env.CIVSCORE_PARALLEL_SHARE
+    ? Number(process.env.CIVSCORE_PARALLEL_SHARE)
+    : Math.min(0.7, Math.max(0.3, 0.5 + (WORKER_START_BYTES - size * HASH_SHARE) / (2 * size)));
+  const middle = Math.floor(size * share);
   const window = await readAt(file, middle, HEAD_BYTES);
   const cut = window.indexOf(0x0a);
-  if (cut < 0 || middle + cut + 1 >= size) return false;
+  if (cut < 0 || middle + cut + 1 >= size) return undefined;
   const boundary = middle + cut + 1;
 
-  const shared = { file, rulesPath: options.rulesPath, options: { ...options, onBytes: undefined, delimiter } };
-  const first: FilePart = { start: 0, end: boundary };
-  const second: FilePart = { start: boundary, end: Infinity, header };
-  const hashing = (async () => {
-    const hash = createHash('sha256');
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.allocUnsafe(1 << 20);
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-        if (bytesRead === 0) break;
-        hash.update(buffer.subarray(0, bytesRead));
-        options.onBytes?.(bytesRead, 0);
-      }
-    } finally {
-      await handle.close();
-    }
-    return hash.digest('hex');
-  })();
-  let parts: [PartResult, PartResult];
-  let sha256: string;
-  try {
-    [parts, sha256] = await Promise.all([Promise.all([runPart({ ...shared, part: first }), runPart({ ...shared, part: second })]), hashing]);
-  } catch {
-    return false;
-  }
-  const [a, b] = parts;
-  if (a.failed || b.failed) return false;
-  if (a.partEnd.pending !== 0) return false; // the cut fell inside a quoted field
-  if (a.fileDiagnostics.length > 0 || b.fileDiagnostics.length > 0) return false;
-  if (a.report.rows + b.report.rows > MAX_ROWS_PER_FILE) return false; // the limit is per file, not per half
-  if (a.partEnd.settled && b.partEnd.settled && utf8Family(a.report.encoding) !== utf8Family(b.report.encoding)) return false;
-
-  // The second half's rows were numbered from 2 (its borrowed header being line 1).
-  const offset = a.partEnd.line - 2;
-  const display = displayPath(file);
-  const fileIndex = collector.fileIndex(display);
-  collector.importPart(a.part, fileIndex, 0);
-  collector.importPart(b.part, fileIndex, offset);
-  const result = reader.result;
-  result.records += a.records + b.records;
-  result.accepted += a.accepted + b.accepted;
-  const limit = options.keepRejected ?? Infinity;
-  for (const row of a.rejected) keepRejected(result, row, limit);
-  for (const row of b.rejected) {
-    row.source.line += offset;
-    for (const d of row.diagnostics) if (d.line !== undefined) d.line += offset;
-    keepRejected(result, row, limit);
-  }
-  for (const dropped of [a.dropped, b.dropped]) {
-    result.dropped.rows += dropped.rows;
-    result.dropped.errors += dropped.errors;
-  }
-  for (const month of [...a.months, ...b.months]) result.months.add(month);
-  // Lets tests (and a curious user) see which path a file took.
-  if (process.env.CIVSCORE_TRACE) process.stderr.write(`civscore: read ${display} in two halves\n`);
-  result.inputs.push({
-    path: display,
-    sha256,
-    encoding: a.partEnd.settled ? a.report.encoding : b.report.encoding,
-    rows: a.report.rows + b.report.rows,
-    diagnostics: [],
+  const request: PartRequest = {
+    file, rulesPath: options.rulesPath, options: { ...options, onBytes: undefined, delimiter }, part: { start: boundary, end: Infinity, header },
+  };
+  trace(`starting a worker for ${displayPath(file)} from byte ${boundary} of ${size}`);
+  const worker = new Worker(new URL('./records-worker.js', import.meta.url), { workerData: request });
+  const result = new Promise<PartResult | undefined>((resolve) => {
+    worker.once('message', (message: PartResult) => resolve(message));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
   });
-  return true;
+  let taken = false;
+
+  return {
+    at: boundary,
+    async take(state) {
+      trace('first part read');
+      const b = await result;
+      trace('second part received');
+      if (!b || b.failed || b.fileDiagnostics.length > 0) return undefined;
+      if (state.rows + b.report.rows > MAX_ROWS_PER_FILE) return undefined; // the limit is per file
+      if (state.settled && b.partEnd.settled && utf8Family(state.encoding) !== utf8Family(b.report.encoding)) return undefined;
+      taken = true;
+      // The worker numbered its rows from 2 (its borrowed header being line 1).
+      const offset = state.line - 2;
+      const display = displayPath(file);
+      collector.importPart(b.part, collector.fileIndex(display), offset);
+      const merged = reader.result;
+      merged.records += b.records;
+      merged.accepted += b.accepted;
+      const limit = options.keepRejected ?? Infinity;
+      for (const row of b.rejected) {
+        row.source.line += offset;
+        for (const d of row.diagnostics) if (d.line !== undefined) d.line += offset;
+        keepRejected(merged, row, limit);
+      }
+      merged.dropped.rows += b.dropped.rows;
+      merged.dropped.errors += b.dropped.errors;
+      for (const month of b.months) merged.months.add(month);
+      // Lets tests (and a curious user) see which path a file took.
+      trace(`read ${display} in two parts`);
+      return { rows: b.report.rows, encoding: b.report.encoding };
+    },
+    cancel() {
+      if (!taken) void worker.terminate();
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { FindingCollector } from '../core/score.js';
 import type { CsvReadOptions, FilePart, PartEnd } from './records.js';
 import { RecordsReader } from './records.js';
 import { loadRules } from './rules.js';
+import { trace } from './trace.js';
 
 export interface PartRequest {
   file: string;
@@ -14,7 +15,9 @@ export interface PartRequest {
 }
 
 const request = workerData as PartRequest;
+trace('worker started');
 const loaded = loadRules(request.rulesPath);
+trace('worker loaded the rules');
 if (!loaded.ruleSet) {
   parentPort!.postMessage({ failed: true });
 } else {
@@ -22,6 +25,7 @@ if (!loaded.ruleSet) {
   const reader = new RecordsReader(loaded.ruleSet, request.options, collector);
   const partEnd: PartEnd = { line: 1, pending: 0, settled: false };
   const report = await reader.readFile(request.file, request.part, partEnd);
+  trace('worker read its part');
   const result = reader.finish();
   const part = collector.exportPart();
   parentPort!.postMessage(

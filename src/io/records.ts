@@ -8,6 +8,7 @@
 // so both paths accept exactly the same rows and every error comes from the same code.
 
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
@@ -17,7 +18,7 @@ import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type BytesToText, type RowRun, type RowView } from './csv.js';
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
-import { ByteKeyTable, ByteTexts, parseCountBytes, parseDateBytes } from './row-bytes.js';
+import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 
@@ -58,6 +59,13 @@ export interface PartEnd {
   /** Whether the bytes showed their encoding (any non-ASCII byte or a BOM). */
   settled: boolean;
 }
+
+/**
+ * Below this a file is read faster in one go than by starting a worker (see parallel.ts).
+ * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
+ * tests choose which files split and where.
+ */
+export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
 
 /** Most data rows one file may hold; past it the file is refused rather than read for hours. */
 export const MAX_ROWS_PER_FILE = 50_000_000;
@@ -131,6 +139,17 @@ export function readCsvFile(
   });
 }
 
+/**
+ * Someone else (a worker) reading a file from byte `at` on. The stream reads the bytes before `at`, and if
+ * they end on a row boundary offers the rest to `take`, which returns how many rows it added and the
+ * encoding it read, or undefined when its reading cannot stand for the stream's own (then the stream reads
+ * on itself).
+ */
+export interface Handoff {
+  at: number;
+  take(state: { line: number; encoding: EncodingName; settled: boolean; rows: number }): Promise<{ rows: number; encoding: EncodingName } | undefined>;
+}
+
 /** Streams one CSV file (or one part of it) into a sink of row views. */
 export async function streamCsvFile(
   file: string,
@@ -138,6 +157,7 @@ export async function streamCsvFile(
   sink: RowSink,
   part?: FilePart,
   partEnd?: PartEnd,
+  handoff?: Handoff,
 ): Promise<CsvFileReport> {
   const display = displayPath(file);
   const hash = createHash('sha256');
@@ -149,6 +169,8 @@ export async function streamCsvFile(
   let stopped = false;
   /** Data rows so far, shared with the sink's fast reader. */
   const counter = { rows: 0 };
+  /** The encoding a handoff read the rest in, when the part read here was plain ASCII. */
+  let adoptedEncoding: EncodingName | undefined;
 
   const onRow = (row: RowView) => {
     if (stopped) return;
@@ -180,11 +202,11 @@ export async function streamCsvFile(
 
   try {
     if (part?.header) feed(decoder.push(part.header));
-    for await (const chunk of readChunks(file, part?.start, part?.end)) {
+    const consume = (chunk: Uint8Array) => {
       if (!part) hash.update(chunk);
       options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
-      if (stopped) break;
+      if (stopped) return;
       try {
         feed(decoder.push(chunk));
       } catch (error) {
@@ -193,6 +215,30 @@ export async function streamCsvFile(
         const line = (tokenizer?.currentLine ?? 1) + countLineBreaks(tokenizer?.pendingBytes ?? error.validPrefix);
         diagnostics.push(diagnostic('REC_ENCODING', { file: display, line }, { encoding: error.encoding }));
         stopped = true;
+      }
+    };
+    const split = handoff && !part ? handoff.at : undefined;
+    for await (const chunk of readChunks(file, part?.start, split ?? part?.end)) {
+      consume(chunk);
+      if (stopped) break;
+    }
+    if (split !== undefined && !stopped) {
+      // The rest may have been read by a worker: adopt its rows if they are what reading on would give.
+      const atRowStart = headerSeen && tokenizer !== undefined && tokenizer.pendingBytes.length === 0;
+      const taken = atRowStart
+        ? await handoff!.take({ line: tokenizer!.currentLine, encoding: decoder.encoding, settled: decoder.settled, rows: counter.rows })
+        : undefined;
+      if (taken !== undefined) {
+        counter.rows += taken.rows;
+        if (!decoder.settled) adoptedEncoding = taken.encoding;
+      }
+      for await (const chunk of readChunks(file, split)) {
+        if (taken === undefined) consume(chunk);
+        else {
+          hash.update(chunk);
+          options.onBytes?.(chunk.length, counter.rows);
+        }
+        if (stopped) break;
       }
     }
     if (!stopped) {
@@ -230,7 +276,7 @@ export async function streamCsvFile(
     }
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  return { path: display, sha256: hash.digest('hex'), encoding: decoder.encoding, rows: counter.rows, diagnostics };
+  return { path: display, sha256: hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
 }
 
 /** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
@@ -249,6 +295,14 @@ function allBlank(row: RowView): boolean {
     for (let k = row.starts[i]!; k < row.ends[i]!; k++) if (bytes[k] !== 0x20 && bytes[k] !== 0x09) return false;
   }
   return row.texts().every((t) => cleanCell(t) === '');
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
@@ -291,6 +345,8 @@ export class RecordsReader {
   private readonly checker: RecordChecker;
   private readonly sites: ByteKeyTable;
   private readonly items: ByteKeyTable;
+  private readonly packedSites: PackedKeys;
+  private readonly packedItems: PackedKeys;
   private readonly siteCategory: Int32Array;
   private readonly itemCategory: Int32Array;
   private readonly period: number;
@@ -307,6 +363,8 @@ export class RecordsReader {
     // The collector indexes sites and items the same way: both follow rule-set order.
     this.sites = new ByteKeyTable(siteIds);
     this.items = new ByteKeyTable(itemCodes);
+    this.packedSites = packedIds(siteIds);
+    this.packedItems = packedIds(itemCodes);
     const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
     this.siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
     this.itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
@@ -322,8 +380,8 @@ export class RecordsReader {
   }
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
-  async readFile(file: string, part?: FilePart, partEnd?: PartEnd): Promise<CsvFileReport> {
-    const { checker, collector, sites, items, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
+  async readFile(file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff): Promise<CsvFileReport> {
+    const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
     let headerLength = 0;
     let fileIndex = 0;
@@ -391,7 +449,8 @@ export class RecordsReader {
         assign(noteCol, Role.Note);
         assign(photoCol, Role.Photo);
         fast = new FastRows({
-          delimiter, roles, sites, items, siteCategory, itemCategory, period, texts: texts!, collector, fileIndex,
+          delimiter, roles, sites, items, packedSites, packedItems, siteCategory, itemCategory,
+          period, texts: texts!, collector, fileIndex,
           months: monthNumbers, counter, maxRows,
         });
         return fast;
@@ -452,7 +511,7 @@ export class RecordsReader {
           textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
         );
       },
-    }, part, partEnd);
+    }, part, partEnd, handoff);
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;
@@ -471,8 +530,11 @@ export class RecordsReader {
 export async function readRecords(
   files: readonly string[],
   ruleSet: RuleSet,
-  /** With `rulesPath`, large files may be read in two halves by workers that load the same rules. */
-  options: CsvReadOptions & { period?: string; rulesPath?: string },
+  /**
+   * With `rulesPath`, a large file may be read on two threads (see parallel.ts): the worker loads the same
+   * rules. `parallel`: true always when large enough, false never, undefined when the machine has 2 cores.
+   */
+  options: CsvReadOptions & { period?: string; rulesPath?: string; parallel?: boolean },
   collector: FindingCollector,
 ): Promise<RecordsReadResult> {
   const byResolved = new Map<string, string>();
@@ -480,11 +542,16 @@ export async function readRecords(
   const ordered = [...byResolved.values()].sort((a, b) => compareNatural(displayPath(a), displayPath(b)));
   const reader = new RecordsReader(ruleSet, options, collector);
   for (const file of ordered) {
-    if (options.rulesPath !== undefined) {
-      const { readInHalves } = await import('./parallel.js');
-      if (await readInHalves(file, options as CsvReadOptions & { period?: string; rulesPath: string }, reader, collector)) continue;
+    let handoff: (Handoff & { cancel(): void }) | undefined;
+    if (options.rulesPath !== undefined && options.parallel !== false && fileSize(file) >= PARALLEL_MIN_BYTES) {
+      const { startSecondPart } = await import('./parallel.js');
+      handoff = await startSecondPart(file, { ...options, rulesPath: options.rulesPath }, reader, collector);
     }
-    await reader.readFile(file);
+    try {
+      await reader.readFile(file, undefined, undefined, handoff);
+    } finally {
+      handoff?.cancel();
+    }
   }
   return reader.finish();
 }

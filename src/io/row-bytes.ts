@@ -207,3 +207,94 @@ export function parseDateBytes(bytes: Uint8Array, start: number, end: number): n
   if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
   return (year * 100 + month) * 100 + day;
 }
+
+/** Fields up to this many bytes are packed into three int32 words as they are scanned (see PackedKeys). */
+export const PACKED_MAX = 12;
+
+/**
+ * Open addressing from short byte strings to numbers, the strings given as the words a scan packs them into
+ * (each byte shifted in at the low end: w2:w1:w0 hold the last 12 bytes) and their length: exact for up to
+ * PACKED_MAX bytes, and a match costs four integer compares instead of a byte loop.
+ */
+export class PackedKeys {
+  /** Four int32s a slot: w0, w1, w2, and length | (value + 2) << 8 (0 = empty). */
+  private table: Int32Array;
+  private count = 0;
+
+  constructor(capacity = 64) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.table = new Int32Array(size * 4);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  static pack(bytes: Uint8Array): [number, number, number] {
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (const b of bytes) {
+      w2 = (w2 << 8) | (w1 >>> 24);
+      w1 = (w1 << 8) | (w0 >>> 24);
+      w0 = (w0 << 8) | b;
+    }
+    return [w0, w1, w2];
+  }
+
+  private static slot(w0: number, w1: number, w2: number, length: number, mask: number): number {
+    const h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2 ^ length, 0x85ebca6b), 0xc2b2ae35);
+    return (h ^ (h >>> 15)) & mask;
+  }
+
+  /** The value stored for the key, or −2 when there is none (values are ≥ −1). */
+  find(w0: number, w1: number, w2: number, length: number): number {
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
+    let slot = PackedKeys.slot(w0, w1, w2, length, mask);
+    for (;;) {
+      const at = slot << 2;
+      const meta = table[at + 3]!;
+      if (meta === 0) return -2;
+      if ((meta & 0xff) === length && table[at] === w0 && table[at + 1] === w1 && table[at + 2] === w2) return (meta >> 8) - 2;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Stores a value (≥ −1) for a key not yet present. */
+  insert(w0: number, w1: number, w2: number, length: number, value: number): void {
+    if ((this.count + 1) * 2 > this.table.length >> 2) this.grow();
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
+    let slot = PackedKeys.slot(w0, w1, w2, length, mask);
+    while (table[(slot << 2) + 3] !== 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    table[at] = w0;
+    table[at + 1] = w1;
+    table[at + 2] = w2;
+    table[at + 3] = length | ((value + 2) << 8);
+    this.count++;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.count = 0;
+    for (let at = 0; at < old.length; at += 4) {
+      const meta = old[at + 3]!;
+      if (meta !== 0) this.insert(old[at]!, old[at + 1]!, old[at + 2]!, meta & 0xff, (meta >> 8) - 2);
+    }
+  }
+}
+
+/** The ids of up to PACKED_MAX bytes (printable ASCII, as ByteKeyTable takes them) by their packed words. */
+export function packedIds(ids: readonly string[]): PackedKeys {
+  const keys = new PackedKeys(ids.length);
+  ids.forEach((id, index) => {
+    if (id.length > PACKED_MAX || !/^[\x21-\x7e]+$/.test(id)) return;
+    const [w0, w1, w2] = PackedKeys.pack(Buffer.from(id, 'latin1'));
+    keys.insert(w0, w1, w2, id.length, index);
+  });
+  return keys;
+}

@@ -1,13 +1,15 @@
 // Atomic output: every file is written under a temporary name in its folder, then renamed into place, so an
 // interrupted run leaves either the previous complete file or the new one, never a partial one.
 //
-// A run killed while writing (SIGKILL, power cut) leaves its temporary files (`.NAME.civscore-tmp-PID-XXXX`)
-// behind; the next run writing to the same folder removes those whose process is gone. Renames never write
+// A run killed while writing (SIGKILL, power cut) leaves its temporary files (`.NAME.civscore-tmp-PID-XXXX`,
+// and `…-old` for a previous file renamed aside; killed in the instant between renaming the previous file aside
+// and the new one into place, the folder lacks that one file until the next run) behind; the next run writing
+// to the same folder removes those whose process is gone. Renames never write
 // through a link, and an output that is the same file as an input (same path, or a link to it) is refused,
 // so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rm, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
@@ -115,7 +117,7 @@ function fileId(stat: Stats | undefined): string | undefined {
   return stat && stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
 }
 
-const TEMPORARY = /^\..+\.civscore-tmp-(\d+)-[0-9a-f]{8}$/;
+const TEMPORARY = /^\..+\.civscore-tmp-(\d+)-[0-9a-f]{8}(-old)?$/;
 
 /** Whether a process with this id exists (EPERM: it does, under another user). */
 function processAlive(pid: number): boolean {
@@ -173,8 +175,30 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
         closeSync(fd);
       }
     }
-    for (const [temporary, target] of staged) renameSync(temporary, target);
+    // An existing output is first renamed aside, then the new one renamed to its name. Renaming straight
+    // over it would be one step, but on ext4 replacing a file makes the kernel write the new file's data
+    // out there and then (auto_da_alloc): seconds for a province's ledger. The old files are removed last,
+    // in the background, as nothing waits for that.
+    const aside: string[] = [];
+    for (const [temporary, target] of staged) {
+      const old = `${temporary}-old`;
+      let moved = false;
+      try {
+        renameSync(target, old);
+        moved = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        if (moved) renameSync(old, target); // put the previous file back
+        throw error;
+      }
+      if (moved) aside.push(old);
+    }
     syncFolder(dir);
+    for (const old of aside) rm(old, { force: true }, () => {});
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
     throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`, `无法写入 ${dir}：${(error as Error).message}`);

@@ -1,5 +1,6 @@
-// Reading a large file in two halves on worker threads must give exactly what reading it in one go gives.
-// `--parallel` with the threshold lowered through CIVSCORE_PARALLEL_MIN_BYTES makes small files take that path.
+// Reading a large file on two threads (this one from the start, a worker from a line break past the middle)
+// must give exactly what reading it in one go gives, including when the worker's part cannot be adopted.
+// The threshold is lowered through CIVSCORE_PARALLEL_MIN_BYTES so small files take that path.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,51 +14,78 @@ const ITEMS: Record<string, string[]> = {
   S01: ['C01-01', 'C01-02', 'C01-03'], S02: ['C01-02'], S03: ['C01-03'], S04: ['C02-01', 'C02-02'], S06: ['C03-01'], S07: ['C03-02'],
 };
 
-function month(rows: number, quoteAt?: number): string {
+interface MonthOptions {
+  /** A row whose note is a long quoted field with many line breaks (so the split point falls inside it). */
+  quoteAt?: number;
+  /** From this row on, notes are Chinese (the first part stays plain ASCII). */
+  chineseFrom?: number;
+}
+
+function month(rows: number, options: MonthOptions = {}): string {
   const lines = ['date,site_id,item_code,count,inspector,note'];
   const sites = Object.keys(ITEMS);
   for (let i = 0; i < rows; i++) {
     const site = sites[(i * 7) % sites.length]!;
     const items = ITEMS[site]!;
     const item = i % 5 === 0 ? '' : items[i % items.length]!;
-    // A long quoted note with many line breaks, so the middle of the file falls inside it.
-    const note = i === quoteAt ? `"跨行, 含逗号${'\n第二行'.repeat(30000)}"` : i % 97 === 0 ? '路面坑洼' : '';
+    const chinese = options.chineseFrom === undefined || i >= options.chineseFrom;
+    const note = i === options.quoteAt ? `"跨行, 含逗号${'\n第二行'.repeat(30000)}"` : i % 97 === 0 ? (chinese ? '路面坑洼' : 'pothole') : '';
     const bad = i % 1013 === 0 ? 'S99' : site;
-    lines.push(`2026-10-${String((i % 28) + 1).padStart(2, '0')},${bad},${item},${item ? (i % 3) + 1 : ''},测评员${i % 7},${note}`);
+    lines.push(`2026-10-${String((i % 28) + 1).padStart(2, '0')},${bad},${item},${item ? (i % 3) + 1 : ''},${chinese ? '测评员' : 'inspector'}${i % 7},${note}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function score(file: string, parallel: boolean): { files: Record<string, Buffer>; halves: boolean } {
+function score(file: string, parallel: boolean): { code: number | null; files: Record<string, Buffer>; twoParts: boolean; stderr: string } {
   const out = path.join(tempDir(), 'out');
-  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', ...(parallel ? ['--parallel'] : [])], {
-    env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: parallel ? '1' : '1000000000000', CIVSCORE_TRACE: '1' },
+  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
+    env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1', CIVSCORE_LANG: 'en' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  expect(run.status).toBe(0);
   const stderr = run.stderr.toString();
-  const files = Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))]));
-  return { files, halves: stderr.includes('in two halves') };
+  let files: Record<string, Buffer> = {};
+  try {
+    files = Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))]));
+  } catch {
+    // nothing written
+  }
+  return { code: run.status, files, twoParts: stderr.includes('in two parts'), stderr: stderr.replace(/^civscore: .*\n/gm, '') };
 }
 
-describe('reading in two halves', () => {
-  const cases: [string, (text: string) => Buffer, number | undefined, boolean][] = [
-    ['UTF-8', (text) => Buffer.from(text), undefined, true],
-    ['GBK', (text) => iconv.encode(text, 'gbk'), undefined, true],
-    ['a quoted field with line breaks across the middle (read in one go)', (text) => Buffer.from(text), 15000, false],
+describe('reading on two threads', () => {
+  const cases: [string, (text: string) => Buffer, MonthOptions, boolean][] = [
+    ['UTF-8', (text) => Buffer.from(text), {}, true],
+    ['GBK', (text) => iconv.encode(text, 'gbk'), {}, true],
+    ['GBK whose first part is plain ASCII (the worker settles the encoding)', (text) => iconv.encode(text, 'gbk'), { chineseFrom: 25000 }, true],
+    ['a quoted field with line breaks across the split point (read on in one go)', (text) => Buffer.from(text), { quoteAt: 15000 }, false],
   ];
-  for (const [name, encode, quoteAt, halves] of cases) {
+  for (const [name, encode, options, twoParts] of cases) {
     it(`gives byte-identical outputs: ${name}`, () => {
       const file = path.join(tempDir(), 'month.csv');
-      writeFileSync(file, encode(month(30000, quoteAt)));
-      const { files: sequential, halves: never } = score(file, false);
-      const { files: parallel, halves: split } = score(file, true);
-      expect([never, split]).toEqual([false, halves]);
-      expect(Object.keys(parallel).sort()).toEqual(['ledger.csv', 'ranking.csv', 'rejected.csv', 'results.json', 'sites.csv']);
-      for (const name of Object.keys(sequential)) expect(parallel[name]!.equals(sequential[name]!), name).toBe(true);
-      const results = JSON.parse(sequential['results.json']!.toString());
+      writeFileSync(file, encode(month(30000, options)));
+      const sequential = score(file, false);
+      const parallel = score(file, true);
+      expect([sequential.twoParts, parallel.twoParts]).toEqual([false, twoParts]);
+      expect(Object.keys(parallel.files).sort()).toEqual(['ledger.csv', 'ranking.csv', 'rejected.csv', 'results.json', 'sites.csv']);
+      for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
+      const results = JSON.parse(sequential.files['results.json']!.toString());
       expect(results.summary.records).toBe(30000);
       expect(results.summary.rejected).toBe(30);
     });
   }
+
+  it('reports bad bytes in the second part exactly as reading in one go does', () => {
+    const file = path.join(tempDir(), 'month.csv');
+    const bytes = Buffer.from(month(30000));
+    // A GBK-only byte pair in a UTF-8 file, late in the file: the worker's part fails, the reader reads on.
+    const at = bytes.indexOf('\n2026-10-', Math.floor(bytes.length * 0.9)) + 1;
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, at), Buffer.from([0xb5, 0xc0]), bytes.subarray(at)]));
+    const sequential = score(file, false);
+    const parallel = score(file, true);
+    expect(sequential.code).toBe(1);
+    expect(parallel.code).toBe(1);
+    expect(parallel.twoParts).toBe(false);
+    expect(parallel.stderr).toBe(sequential.stderr);
+    expect(parallel.stderr).toMatch(/month\.csv:\d+/);
+  });
 });

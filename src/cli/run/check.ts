@@ -6,7 +6,7 @@ export async function runCheck(options: RecordsCliOptions, context: Context): Pr
   const outcome = await runPipeline({
     ...csvReadOptions(options),
     records: options.records ?? [],
-    ...(options.parallel ? { parallel: true } : {}),
+    ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
     skipInvalid: false,
     requireRecords: false,
     ...(options.previous !== undefined ? { previous: options.previous } : {}),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkOutputDir, OutputError, writeFilesAtomically, type OutputFile } from '../../io/write.js';
 import { displayPath } from '../../io/paths.js';
+import { trace } from '../../io/trace.js';
 import { rankingText } from '../../report/ranking-text.js';
 import { ledgerCsvPieces, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
 import { InvalidInputError, printDiagnostics, say, UsageError, type Context } from '../context.js';
@@ -25,7 +26,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(progress ? { onBytes: progress.onBytes } : {}),
     ...csvReadOptions(options),
     records: options.records ?? [],
-    ...(options.parallel ? { parallel: true } : {}),
+    ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
     skipInvalid: options.skipInvalid === true,
     requireRecords: true,
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
@@ -49,6 +50,7 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     checkOutputDir(outDir, files.map((f) => f.name), inputs);
     writeFilesAtomically(outDir, files);
   });
+  trace('outputs written');
   for (const input of outcome.inputs) {
     context.stderr.write(
       say(context, `read ${input.path}: ${input.encoding}, ${input.rows} rows\n`, `读取 ${input.path}：${input.encoding}，${input.rows} 行\n`),

@@ -1,0 +1,10 @@
+// CIVSCORE_TRACE=1 prints what the reader decided (e.g. to read a file on two threads) and when, to stderr:
+// for tests, and for anyone asking where the time of a large run goes.
+
+const enabled = Boolean(process.env.CIVSCORE_TRACE);
+const start = Date.now() - Math.round(performance.now());
+
+/** Writes `civscore: <what> (+<ms since the process started> ms)` when tracing is on. */
+export function trace(what: string): void {
+  if (enabled) process.stderr.write(`civscore: ${what} (+${Date.now() - start} ms)\n`);
+}
