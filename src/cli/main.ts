@@ -34,6 +34,16 @@ function commandWord(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The values given after `option` on a command line (up to the next option). */
+function optionValues(args: readonly string[], option: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== option) continue;
+    for (let j = i + 1; j < args.length && !args[j]!.startsWith('--'); j++) values.push(args[j]!);
+  }
+  return values;
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -83,6 +93,13 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   }
 
   const word = commandWord(args);
+  if ((word === 'score' || word === 'check') && !args.includes('--no-parallel')) {
+    // A large records file is read on two threads; the second one boots while this one loads its modules.
+    const { startRecordsWorkerEarly, worthTwoThreads } = await import('../io/records-workers.js');
+    if (worthTwoThreads(optionValues(args, '--records'), args.includes('--parallel'))) {
+      startRecordsWorkerEarly({ rulesPath: optionValues(args, '--rules')[0] ?? null });
+    }
+  }
   const help = args.length === 0 || args.includes('--help') || args.includes('-h') || word === 'help';
   const known = COMMANDS.filter(([name]) => name === word);
   // `--version` needs no command; help and an unknown word (for commander's message) need them all.

@@ -110,6 +110,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     {
       encoding: options.encoding, delimiter: options.delimiter, period: options.period, onBytes: options.onBytes,
       rulesPath,
+      rulesSha256: loaded.sha256,
       ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       // A run that fails shows 50 errors; keeping every rejected row of a wrong rule set would exhaust memory.
       keepRejected: options.skipInvalid ? Infinity : 1000,

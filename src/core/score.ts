@@ -24,10 +24,25 @@ export interface FindingAggregate {
   photos: string[];
 }
 
-/** A collector's content in a form that crosses a worker boundary. */
+/**
+ * A collector's content in a form that crosses a worker boundary cheaply: a few typed arrays (transferred,
+ * not copied) and the distinct texts. Sites and items are numbered in rule-set order, as every collector
+ * of the same rule set numbers them.
+ */
 export interface CollectedPart {
   visited: Uint8Array;
-  aggregates: { site: string; item: string; n: number; lines: Int32Array; inspectors: string[]; notes: string[]; photos: string[] }[];
+  /** Per aggregate: site and item number. */
+  cells: Int32Array;
+  /** Per aggregate: Σ count. */
+  counts: Float64Array;
+  /** Lines of aggregate k: lines[lineStarts[k], lineStarts[k + 1]). */
+  lineStarts: Int32Array;
+  lines: Int32Array;
+  /** Text ids carried, per aggregate and kind (k × 3 + kind): textIds[textStarts[key], textStarts[key + 1]). */
+  textStarts: Int32Array;
+  textIds: Int32Array;
+  /** The texts the ids stand for. */
+  texts: string[];
 }
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
@@ -333,14 +348,32 @@ export class FindingCollector {
     else aggregate.photos = firstDistinct(aggregate.photos, texts);
   }
 
-  /** What a worker that read part of a file hands back: visited sites and aggregates with their lines. */
+  /** What a worker that read part of a file hands back (see CollectedPart). */
   exportPart(): CollectedPart {
+    const count = this.list.length;
+    const cells = new Int32Array(count * 2);
+    const lineStarts = new Int32Array(count + 1);
+    for (let slot = 0; slot < count; slot++) {
+      cells[slot * 2] = this.siteIndex.get(this.list[slot]!.site)!;
+      cells[slot * 2 + 1] = this.itemIndex.get(this.list[slot]!.item)!;
+      lineStarts[slot + 1] = lineStarts[slot]! + this.sizes[slot]!;
+    }
+    const lines = new Int32Array(lineStarts[count]!);
+    for (let slot = 0; slot < count; slot++) lines.set(this.pairsOf(this.list[slot]!).lines, lineStarts[slot]!);
+    // The texts carried so far, unsorted: the importing collector sorts them once, with its own.
+    const textStarts = new Int32Array(count * 3 + 1);
+    const textIds: number[] = [];
+    for (let key = 0; key < count * 3; key++) {
+      const aggregate = this.list[(key / 3) | 0]!;
+      const kind = key % 3;
+      const list = kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
+      for (const text of list) textIds.push(this.textIds.get(text)!);
+      for (const id of this.pending[key] ?? []) textIds.push(id);
+      textStarts[key + 1] = textIds.length;
+    }
     return {
-      visited: this.visited,
-      aggregates: this.aggregates.map((aggregate) => ({
-        site: aggregate.site, item: aggregate.item, n: aggregate.n, lines: this.pairsOf(aggregate).lines,
-        inspectors: aggregate.inspectors, notes: aggregate.notes, photos: aggregate.photos,
-      })),
+      visited: this.visited, cells, counts: this.counts.slice(0, count), lineStarts, lines,
+      textStarts, textIds: Int32Array.from(textIds), texts: this.texts,
     };
   }
 
@@ -352,30 +385,32 @@ export class FindingCollector {
     part.visited.forEach((flag, site) => {
       if (flag) this.visited[site] = 1;
     });
-    for (const aggregate of part.aggregates) {
-      const site = this.siteIndex.get(aggregate.site)!;
-      const item = this.itemIndex.get(aggregate.item)!;
-      const slot = this.slotFor(site, item);
-      this.counts[slot]! += aggregate.n;
-      const lines = aggregate.lines;
-      if (lines.length > 0) {
+    const ids = part.texts.map((text) => this.textId(text));
+    const count = part.counts.length;
+    for (let k = 0; k < count; k++) {
+      const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
+      this.counts[slot]! += part.counts[k]!;
+      const from = part.lineStarts[k]!;
+      const to = part.lineStarts[k + 1]!;
+      if (to > from) {
         if (this.lastFiles[slot] !== file) this.startFileRun(slot, file, this.sizes[slot]!);
-        else if (lines[0]! + lineOffset <= this.lastLines[slot]!) this.disorder[slot] = 1;
-        this.lastLines[slot] = lines[lines.length - 1]! + lineOffset;
-        if (this.recordIds) for (let i = 0; i < lines.length; i++) this.recordIds[slot]!.push(undefined);
+        else if (part.lines[from]! + lineOffset <= this.lastLines[slot]!) this.disorder[slot] = 1;
+        this.lastLines[slot] = part.lines[to - 1]! + lineOffset;
+        if (this.recordIds) for (let i = from; i < to; i++) this.recordIds[slot]!.push(undefined);
       }
       let size = this.sizes[slot]!;
       let block = this.tails[slot]!;
-      for (let i = 0; i < lines.length; i++) {
+      for (let i = from; i < to; i++) {
         const within = size & (BLOCK_LINES - 1);
         if (within === 0) block = this.startBlock(slot, size);
-        this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within] = lines[i]! + lineOffset;
+        this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within] = part.lines[i]! + lineOffset;
         size++;
       }
       this.sizes[slot] = size;
-      aggregate.inspectors.forEach((text) => this.carry(slot * 3, this.textId(text)));
-      aggregate.notes.forEach((text) => this.carry(slot * 3 + 1, this.textId(text)));
-      aggregate.photos.forEach((text) => this.carry(slot * 3 + 2, this.textId(text)));
+      for (let kind = 0; kind < 3; kind++) {
+        const key = k * 3 + kind;
+        for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, ids[part.textIds[t]!]!);
+      }
     }
   }
 
@@ -405,16 +440,17 @@ export class FindingCollector {
 
   /** An aggregate's sources as (file, line) pairs in arrival order. */
   private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
-    const files = new Int32Array(aggregate.size);
-    const lines = new Int32Array(aggregate.size);
+    const size = this.sizes[aggregate.index]!;
+    const files = new Int32Array(size);
+    const lines = new Int32Array(size);
     let block = this.heads[aggregate.index]!;
-    for (let i = 0; i < aggregate.size; i++) {
+    for (let i = 0; i < size; i++) {
       const within = i & (BLOCK_LINES - 1);
       if (within === 0 && i > 0) block = this.blockNext[block]!;
       lines[i] = this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!;
     }
     const runs = this.fileRuns[aggregate.index]!;
-    for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : aggregate.size);
+    for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size);
     return { files, lines };
   }
 

@@ -1,10 +1,12 @@
 // Worker thread: reads one part of a large records file (see parallel.ts) and hands back what it found.
+// It may be started before the part is known (see records-workers.ts): the part comes as its one message.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { FindingCollector } from '../core/score.js';
 import type { CsvReadOptions, FilePart, PartEnd } from './records.js';
 import { RecordsReader } from './records.js';
-import { loadRules } from './rules.js';
+import { bundledRulesPath, loadRules } from './rules.js';
+import type { WorkerHint } from './records-workers.js';
 import { trace } from './trace.js';
 
 export interface PartRequest {
@@ -12,15 +14,27 @@ export interface PartRequest {
   rulesPath: string;
   options: CsvReadOptions & { period?: string };
   part: FilePart;
+  rulesSha256?: string;
 }
 
-const request = workerData as PartRequest;
+const hint = workerData as WorkerHint;
 trace('worker started');
-const loaded = loadRules(request.rulesPath);
+// The rules the part will most likely be read with, loaded while the main thread is still starting.
+const preloaded = { path: hint.rulesPath ?? bundledRulesPath(), loaded: loadRules(hint.rulesPath ?? bundledRulesPath()) };
 trace('worker loaded the rules');
-if (!loaded.ruleSet) {
-  parentPort!.postMessage({ failed: true });
-} else {
+
+parentPort!.once('message', (request: PartRequest) => {
+  void readPart(request);
+});
+
+async function readPart(request: PartRequest): Promise<void> {
+  const loaded = request.rulesPath === preloaded.path ? preloaded.loaded : loadRules(request.rulesPath);
+  // The rule set must be the one the main thread scores with (the file could change in between): the part
+  // numbers sites and items by it.
+  if (!loaded.ruleSet || (request.rulesSha256 !== undefined && loaded.sha256 !== request.rulesSha256)) {
+    parentPort!.postMessage({ failed: true });
+    return;
+  }
   const collector = new FindingCollector(loaded.ruleSet);
   const reader = new RecordsReader(loaded.ruleSet, request.options, collector);
   const partEnd: PartEnd = { line: 1, pending: 0, settled: false };
@@ -41,6 +55,6 @@ if (!loaded.ruleSet) {
       fileDiagnostics: result.fileDiagnostics,
       part,
     },
-    part.aggregates.map((a) => a.lines.buffer as ArrayBuffer),
+    [part.cells, part.counts, part.lineStarts, part.lines, part.textStarts, part.textIds].map((a) => a.buffer as ArrayBuffer),
   );
 }

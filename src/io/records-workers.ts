@@ -1,0 +1,73 @@
+// The worker that reads the second part of a large records file (see parallel.ts) takes ~0.1 s to start
+// (a new V8 isolate loading its modules). The CLI starts it as soon as it knows a large file is coming, so
+// that it boots while the main thread loads its own modules; reading then hands it its part.
+
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+const WORKER_URL = new URL('./records-worker.js', import.meta.url);
+
+/**
+ * Below this a file is read faster in one go than by starting a worker (see parallel.ts).
+ * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
+ * tests choose which files split and where.
+ */
+export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
+
+/** Whether the records named on a command line are large enough to be read on two threads. */
+export function worthTwoThreads(files: readonly string[], forced: boolean): boolean {
+  if (!forced && availableParallelism() < 2) return false;
+  let total = 0;
+  for (const file of files) {
+    try {
+      total = Math.max(total, statSync(file).size);
+    } catch {
+      // the command reports missing files itself
+    }
+  }
+  return total >= PARALLEL_MIN_BYTES;
+}
+
+/** What a records worker may prepare before it is given a part: the rule set it will most likely need. */
+export interface WorkerHint {
+  /** The --rules path, or null for the bundled rules. */
+  rulesPath: string | null;
+}
+
+/** A started worker and whether it is still alive. */
+export interface StartedWorker {
+  worker: Worker;
+  alive: boolean;
+}
+
+let early: StartedWorker | undefined;
+
+function start(hint: WorkerHint): StartedWorker {
+  const started: StartedWorker = { worker: new Worker(WORKER_URL, { workerData: hint }), alive: true };
+  // A worker that fails before it is used only means reading happens on one thread.
+  started.worker.on('error', () => (started.alive = false));
+  started.worker.on('exit', () => (started.alive = false));
+  return started;
+}
+
+/** Whether records workers can run (not when civscore runs from its TypeScript sources). */
+export function recordsWorkersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Starts a worker now, to be taken by recordsWorker(); an untaken one never keeps the process alive. */
+export function startRecordsWorkerEarly(hint: WorkerHint): void {
+  if (early || !recordsWorkersAvailable()) return;
+  early = start(hint);
+  early.worker.unref();
+}
+
+/** A live worker waiting for its part: the one started early if it is still alive, else a new one. */
+export function recordsWorker(hint: WorkerHint): StartedWorker {
+  const taken = early?.alive ? early : start(hint);
+  early = undefined;
+  taken.worker.ref();
+  return taken;
+}
