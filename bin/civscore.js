@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { constants } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 
-// Records past this size are read by a Node whose young generation is small: V8's default lets garbage
-// from millions of rows pile up to ~40 MB before collecting it, which is most of the peak memory of a
-// province-sized month. The flag can only be given at start-up, so such runs restart Node once with it.
+// Records past this size are read with the young generation kept at its starting size: V8 otherwise
+// grows it to 3 × 16 MB once scoring allocates quickly, which is most of the peak memory of a
+// province-sized month. (--max-semi-space-size would need a restart of Node; the growth factor can be set
+// now, and applies to the worker thread too.)
 const LEAN_FROM_BYTES = 64 * 1024 * 1024;
-const LEAN_FLAG = '--max-semi-space-size=4';
 
 function recordsBytes(args) {
   let total = 0;
@@ -24,26 +23,19 @@ function recordsBytes(args) {
   return total;
 }
 
-const lean = process.execArgv.some((flag) => flag.startsWith('--max-semi-space-size'));
-if (!lean && recordsBytes(process.argv.slice(2)) >= LEAN_FROM_BYTES) {
-  const child = spawn(process.execPath, [LEAN_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? 128 + (constants.signals[signal] ?? 0);
-  });
-} else {
-  const { main } = await import('../dist/cli/main.js');
+if (recordsBytes(process.argv.slice(2)) >= LEAN_FROM_BYTES) setFlagsFromString('--semi-space-growth-factor=1');
 
-  // `civscore … | head` closes the pipe early: that is the reader's choice, not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error) => {
-      if (error && error.code === 'EPIPE') return;
-      throw error;
-    });
-  }
+const { main } = await import('../dist/cli/main.js');
 
-  main(process.argv).catch((error) => {
-    process.stderr.write(`civscore: internal error: ${error && error.stack ? error.stack : error}\n`);
-    process.exitCode = 3;
+// `civscore … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') return;
+    throw error;
   });
 }
+
+main(process.argv).catch((error) => {
+  process.stderr.write(`civscore: internal error: ${error && error.stack ? error.stack : error}\n`);
+  process.exitCode = 3;
+});

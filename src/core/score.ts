@@ -49,12 +49,22 @@ const findingKey = (site: string, item: string): string => `${site}\u0000${item}
 
 /** The first MAX_CARRIED_VALUES distinct values of a list and more values, in text order. */
 function firstDistinct(list: readonly string[], more: readonly string[]): string[] {
-  const all = [...new Set([...list, ...more])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Default sort orders strings by UTF-16 code units, as `<` does.
+  const all = [...new Set([...list, ...more])].sort();
   return all.length > MAX_CARRIED_VALUES ? all.slice(0, MAX_CARRIED_VALUES) : all;
 }
 
 /** Text ids waiting to be merged into an aggregate's list are merged in batches of this many. */
 const PENDING_BATCH = 64;
+
+/** Sources imported from a part read elsewhere: lines[from, to), each plus `offset`, from `file`. */
+interface Segment {
+  lines: Int32Array;
+  from: number;
+  to: number;
+  offset: number;
+  file: number;
+}
 
 /** Lines per block (16 × 4 bytes: one cache line) and blocks per slab (1 MiB). */
 const BLOCK_LINES = 16;
@@ -157,6 +167,12 @@ export class FindingCollector {
   private readonly fileRuns: number[][] = [];
   /** Per aggregate and kind (inspector, note, photo): text ids below 64 already carried, as two words of bits. */
   private carriedBits = new Int32Array(6 * 1024);
+  /**
+   * Per aggregate: sources imported from parts read elsewhere (see importPart), kept where they arrived
+   * rather than copied, after the aggregate's own; and how many there are.
+   */
+  private readonly segments: (Segment[] | undefined)[] = [];
+  private imported = new Int32Array(1024);
   /** Per aggregate and kind: carried text ids not yet merged into the aggregate's sorted list. */
   private readonly pending: (number[] | undefined)[] = [];
   /** The same for larger text ids, and how many of them each aggregate and kind remembers. */
@@ -207,10 +223,10 @@ export class FindingCollector {
 
   /** The aggregates, in the order they were first found. */
   get aggregates(): readonly FindingAggregate[] {
-    for (let key = 0; key < this.pending.length; key++) if (this.pending[key] !== undefined) this.settle(key);
+    this.settleAll();
     for (let i = 0; i < this.list.length; i++) {
       this.list[i]!.n = this.counts[i]!;
-      this.list[i]!.size = this.sizes[i]!;
+      this.list[i]!.size = this.sizes[i]! + this.imported[i]!;
     }
     return this.list;
   }
@@ -266,6 +282,7 @@ export class FindingCollector {
       this.heads = grownInt32(this.heads, slot * 2);
       this.tails = grownInt32(this.tails, slot * 2);
       this.lastFiles = grownInt32(this.lastFiles, slot * 2);
+      this.imported = grownInt32(this.imported, slot * 2);
       this.lastLines = grownInt32(this.lastLines, slot * 2);
       const disorder = new Uint8Array(slot * 2);
       disorder.set(this.disorder);
@@ -291,8 +308,9 @@ export class FindingCollector {
   }
 
   private startFileRun(slot: number, file: number, size: number): void {
-    // Files are read in natural order, so their indexes rise; anything else is sorted when written.
-    if (file < this.lastFiles[slot]!) this.disorder[slot] = 1;
+    // Files are read in natural order, so their indexes rise; anything else is sorted when written. Imported
+    // sources are listed after the aggregate's own, so own sources from a later file come out of order.
+    if (file < this.lastFiles[slot]! || this.imported[slot]! > 0) this.disorder[slot] = 1;
     this.lastFiles[slot] = file;
     this.fileRuns[slot]!.push(file, size);
   }
@@ -336,6 +354,35 @@ export class FindingCollector {
     return true;
   }
 
+  /** Merges every pending text id into its aggregate's list, ordering texts once for all of them. */
+  private settleAll(): void {
+    if (!this.pending.some((ids) => ids !== undefined)) return;
+    // Default sort orders strings by UTF-16 code units, as `<` does.
+    const sorted = [...this.texts].sort();
+    const rank = new Int32Array(this.texts.length);
+    sorted.forEach((text, i) => (rank[this.textIds.get(text)!] = i));
+    for (let key = 0; key < this.pending.length; key++) {
+      const pending = this.pending[key];
+      if (pending === undefined) continue;
+      this.pending[key] = undefined;
+      const aggregate = this.list[(key / 3) | 0]!;
+      const kind = key % 3;
+      const list = kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
+      // Ranks sort as numbers (a typed array's own sort), and name their texts through `sorted`.
+      const ranks = new Int32Array(list.length + pending.length);
+      list.forEach((text, i) => (ranks[i] = rank[this.textIds.get(text)!]!));
+      pending.forEach((id, i) => (ranks[list.length + i] = rank[id]!));
+      ranks.sort();
+      const merged: string[] = [];
+      for (let i = 0; i < ranks.length && merged.length < MAX_CARRIED_VALUES; i++) {
+        if (i === 0 || ranks[i] !== ranks[i - 1]) merged.push(sorted[ranks[i]!]!);
+      }
+      if (kind === 0) aggregate.inspectors = merged;
+      else if (kind === 1) aggregate.notes = merged;
+      else aggregate.photos = merged;
+    }
+  }
+
   /** Merges the pending text ids of `key` into its aggregate's list. */
   private settle(key: number): void {
     const pending = this.pending[key]!;
@@ -356,7 +403,7 @@ export class FindingCollector {
     for (let slot = 0; slot < count; slot++) {
       cells[slot * 2] = this.siteIndex.get(this.list[slot]!.site)!;
       cells[slot * 2 + 1] = this.itemIndex.get(this.list[slot]!.item)!;
-      lineStarts[slot + 1] = lineStarts[slot]! + this.sizes[slot]!;
+      lineStarts[slot + 1] = lineStarts[slot]! + this.sizes[slot]! + this.imported[slot]!;
     }
     const lines = new Int32Array(lineStarts[count]!);
     for (let slot = 0; slot < count; slot++) lines.set(this.pairsOf(this.list[slot]!).lines, lineStarts[slot]!);
@@ -393,20 +440,10 @@ export class FindingCollector {
       const from = part.lineStarts[k]!;
       const to = part.lineStarts[k + 1]!;
       if (to > from) {
-        if (this.lastFiles[slot] !== file) this.startFileRun(slot, file, this.sizes[slot]!);
-        else if (part.lines[from]! + lineOffset <= this.lastLines[slot]!) this.disorder[slot] = 1;
-        this.lastLines[slot] = part.lines[to - 1]! + lineOffset;
-        if (this.recordIds) for (let i = from; i < to; i++) this.recordIds[slot]!.push(undefined);
+        const segments = this.segments[slot] ?? (this.segments[slot] = []);
+        segments.push({ lines: part.lines, from, to, offset: lineOffset, file });
+        this.imported[slot]! += to - from;
       }
-      let size = this.sizes[slot]!;
-      let block = this.tails[slot]!;
-      for (let i = from; i < to; i++) {
-        const within = size & (BLOCK_LINES - 1);
-        if (within === 0) block = this.startBlock(slot, size);
-        this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within] = part.lines[i]! + lineOffset;
-        size++;
-      }
-      this.sizes[slot] = size;
       for (let kind = 0; kind < 3; kind++) {
         const key = k * 3 + kind;
         for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, ids[part.textIds[t]!]!);
@@ -438,11 +475,11 @@ export class FindingCollector {
     return block;
   }
 
-  /** An aggregate's sources as (file, line) pairs in arrival order. */
+  /** An aggregate's sources as (file, line) pairs: its own in arrival order, then the imported ones. */
   private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
     const size = this.sizes[aggregate.index]!;
-    const files = new Int32Array(size);
-    const lines = new Int32Array(size);
+    const files = new Int32Array(size + this.imported[aggregate.index]!);
+    const lines = new Int32Array(size + this.imported[aggregate.index]!);
     let block = this.heads[aggregate.index]!;
     for (let i = 0; i < size; i++) {
       const within = i & (BLOCK_LINES - 1);
@@ -451,6 +488,11 @@ export class FindingCollector {
     }
     const runs = this.fileRuns[aggregate.index]!;
     for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size);
+    let at = size;
+    for (const segment of this.segments[aggregate.index] ?? []) {
+      for (let i = segment.from; i < segment.to; i++) lines[at++] = segment.lines[i]! + segment.offset;
+      files.fill(segment.file, at - (segment.to - segment.from), at);
+    }
     return { files, lines };
   }
 
@@ -493,7 +535,7 @@ export class FindingCollector {
     if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
     let longest = 0;
     for (const name of this.nameBytes) longest = Math.max(longest, name.length);
-    return this.sizes[aggregate.index]! * (longest + 10 + separatorLength);
+    return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (longest + 10 + separatorLength);
   }
 
   /**
@@ -505,26 +547,31 @@ export class FindingCollector {
   writeSources(aggregate: FindingAggregate, out: Uint8Array, at: number, separator: Uint8Array): number {
     // A file name a CSV cell must quote (or the string path's sort by record id) takes the string way.
     if (this.recordIds || this.files.some((name) => /[",\r\n]|^\s/.test(name))) return -1;
-    if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
-    const names = this.nameBytes;
+    const prefixes = this.sourcePrefixes(separator);
     const slot = aggregate.index;
     const size = this.sizes[slot]!;
+    // Each source is one copy of "separator + FILE:" (the first one without the separator), then the line.
+    const skip = separator.length;
+    let first = true;
+    const put = (prefix: Uint8Array, line: number) => {
+      if (first) {
+        out.set(prefix.subarray(skip), at);
+        at = putNumber(out, at + prefix.length - skip, line);
+        first = false;
+      } else {
+        out.set(prefix, at);
+        at = putNumber(out, at + prefix.length, line);
+      }
+    };
     if (this.disorder[slot] === 1 || !this.filesInNaturalOrder()) {
       const { files, lines } = this.sourcePairs(aggregate)!;
-      for (let i = 0; i < size; i++) {
-        if (i > 0) {
-          out.set(separator, at);
-          at += separator.length;
-        }
-        out.set(names[files[i]!]!, at);
-        at = putNumber(out, at + names[files[i]!]!.length, lines[i]!);
-      }
+      for (let i = 0; i < files.length; i++) put(prefixes[files[i]!]!, lines[i]!);
       return at;
     }
-    // Already in ledger order: read the chain block by block.
+    // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
     const runs = this.fileRuns[slot]!;
     let run = 0;
-    let name = names[runs[0]!]!;
+    let prefix = size > 0 ? prefixes[runs[0]!]! : prefixes[0]!;
     let nextRun = runs.length > 2 ? runs[3]! : size;
     let block = this.heads[slot]!;
     for (let i = 0; i < size; i++) {
@@ -532,17 +579,25 @@ export class FindingCollector {
       if (within === 0 && i > 0) block = this.blockNext[block]!;
       if (i === nextRun) {
         run += 2;
-        name = names[runs[run]!]!;
+        prefix = prefixes[runs[run]!]!;
         nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
       }
-      if (i > 0) {
-        out.set(separator, at);
-        at += separator.length;
-      }
-      out.set(name, at);
-      at = putNumber(out, at + name.length, this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!);
+      put(prefix, this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!);
+    }
+    for (const segment of this.segments[slot] ?? []) {
+      const segmentPrefix = prefixes[segment.file]!;
+      for (let i = segment.from; i < segment.to; i++) put(segmentPrefix, segment.lines[i]! + segment.offset);
     }
     return at;
+  }
+
+  /** "separator + FILE:" per file, as bytes. */
+  private sourcePrefixes(separator: Uint8Array): Uint8Array[] {
+    if (this.prefixes.length !== this.files.length || this.prefixSeparator !== separator) {
+      this.prefixes = this.files.map((name) => Buffer.concat([separator, Buffer.from(`${name}:`, 'utf8')]));
+      this.prefixSeparator = separator;
+    }
+    return this.prefixes;
   }
 
   private filesInNaturalOrder(): boolean {
@@ -553,6 +608,8 @@ export class FindingCollector {
 
   private ranks: Int32Array | undefined;
   private nameBytes: Buffer[] = [];
+  private prefixes: Uint8Array[] = [];
+  private prefixSeparator: Uint8Array | undefined;
 
   private fileRanks(): Int32Array {
     if (this.ranks?.length !== this.files.length) {
@@ -566,8 +623,10 @@ export class FindingCollector {
 
 /** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */
 function putNumber(out: Uint8Array, at: number, value: number): number {
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
+  const digits =
+    value < 100_000
+      ? value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10_000 ? 4 : 5
+      : value < 10_000_000 ? (value < 1_000_000 ? 6 : 7) : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
   const end = at + digits;
   let p = end;
   let rest = value;

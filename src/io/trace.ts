@@ -6,5 +6,5 @@ const start = Date.now() - Math.round(performance.now());
 
 /** Writes `civscore: <what> (+<ms since the process started> ms)` when tracing is on. */
 export function trace(what: string): void {
-  if (enabled) process.stderr.write(`civscore: ${what} (+${Date.now() - start} ms)\n`);
+  if (enabled) process.stderr.write(`civscore: ${what} (+${Date.now() - start} ms)${process.env.CIVSCORE_TRACE === "mem" ? ` ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1048576)])))}` : ""}\n`);
 }

@@ -1,0 +1,84 @@
+// The finding collector's bookkeeping against a plain model: per (site, item) the summed count, every source
+// in ledger order, and the first 20 distinct inspectors / notes / photos in text order, however many values
+// arrive, in whatever order, and whether a part was collected elsewhere and imported.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FindingCollector, MAX_CARRIED_VALUES } from '../../src/core/score.js';
+import { loadRules } from '../../src/io/rules.js';
+
+const ruleSet = loadRules('fixtures/small/rules.yaml').ruleSet!;
+const PAIRS: [string, string][] = [['S01', 'C01-01'], ['S01', 'C01-03'], ['S04', 'C02-02'], ['S06', 'C03-01']];
+
+interface Finding {
+  pair: number;
+  count: number;
+  inspector: string;
+  note: string;
+}
+
+// Enough distinct texts that ids pass 64 (the bit sets' reach) and lists pass 64 pending values.
+const texts = Array.from({ length: 150 }, (_, i) => `${String.fromCharCode(0x4e00 + ((i * 37) % 150))}${i % 7}`);
+const finding = fc.record({
+  pair: fc.nat(PAIRS.length - 1),
+  count: fc.integer({ min: 1, max: 5 }),
+  inspector: fc.constantFrom('', ...texts.slice(0, 90)),
+  note: fc.constantFrom('', '', ...texts),
+});
+
+function collect(findings: Finding[], into: FindingCollector, file: number, firstLine: number): void {
+  findings.forEach((f, i) => {
+    const [site, item] = PAIRS[f.pair]!;
+    const id = (text: string) => (text === '' ? -1 : into.textId(text));
+    into.addFinding(into.siteIndex.get(site)!, into.itemIndex.get(item)!, f.count, file, firstLine + i, undefined, id(f.inspector), id(f.note), -1);
+  });
+}
+
+function model(findings: Finding[], firstLine: number) {
+  return PAIRS.map(([site, item], pair) => {
+    const mine = findings.map((f, i) => ({ ...f, line: firstLine + i })).filter((f) => f.pair === pair);
+    const first = (values: string[]) => [...new Set(values.filter((v) => v !== ''))].sort().slice(0, MAX_CARRIED_VALUES);
+    return {
+      site, item, n: mine.reduce((sum, f) => sum + f.count, 0),
+      sources: mine.map((f) => `m.csv:${f.line}`),
+      inspectors: first(mine.map((f) => f.inspector)), notes: first(mine.map((f) => f.note)), photos: [],
+    };
+  }).filter((entry) => entry.n > 0);
+}
+
+function view(collector: FindingCollector) {
+  return collector.aggregates
+    .map((a) => ({ site: a.site, item: a.item, n: a.n, sources: collector.sourceLabels(a), inspectors: a.inspectors, notes: a.notes, photos: a.photos }))
+    .sort((a, b) => PAIRS.findIndex(([s, i]) => s === a.site && i === a.item) - PAIRS.findIndex(([s, i]) => s === b.site && i === b.item));
+}
+
+describe('FindingCollector', () => {
+  it('keeps counts, sources and the first distinct texts in text order', () => {
+    fc.assert(
+      fc.property(fc.array(finding, { minLength: 200, maxLength: 1500, size: 'max' }), (findings) => {
+        const collector = new FindingCollector(ruleSet);
+        collect(findings, collector, collector.fileIndex('m.csv'), 2);
+        expect(view(collector)).toEqual(model(findings, 2));
+      }),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('gives the same after a second part is collected elsewhere and imported', () => {
+    fc.assert(
+      fc.property(fc.array(finding, { minLength: 200, maxLength: 1500, size: 'max' }), fc.nat(1500), (findings, cut) => {
+        const at = Math.min(cut, findings.length);
+        const main = new FindingCollector(ruleSet);
+        const file = main.fileIndex('m.csv');
+        collect(findings.slice(0, at), main, file, 2);
+        // The other collector numbers its lines from 2 and has seen texts in another order.
+        const other = new FindingCollector(ruleSet);
+        other.textId('只在另一部分');
+        collect(findings.slice(at), other, other.fileIndex('m.csv'), 2);
+        main.importPart(other.exportPart(), file, at);
+        expect(view(main)).toEqual(model(findings, 2));
+      }),
+      { numRuns: 60, seed: 12 },
+    );
+  });
+});
