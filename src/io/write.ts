@@ -9,17 +9,21 @@
 // so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rm, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rm, rmSync, statSync, write, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
   name: string;
-  /** The bytes, or text pieces written one after another (a large ledger is never one string). */
+  /**
+   * The bytes, or pieces written one after another (a large ledger is never one string). A byte piece must
+   * stay unchanged until two more pieces have been taken: it is written while the next one is being made.
+   */
   content: string | Uint8Array | Iterable<string | Uint8Array>;
 }
 
+/** Small pieces are gathered into buffers of this size before they are written. */
 const FLUSH_BYTES = 1 << 20;
-/** Byte pieces this large are written as they are rather than copied into the staging buffer. */
+/** Byte pieces this large are written as they are rather than copied into a staging buffer. */
 const DIRECT_BYTES = 1 << 16;
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -27,33 +31,53 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
-function writeContent(fd: number, content: OutputFile['content']): void {
+/** Writes all of `bytes` on the thread pool. */
+async function writeAllAsync(fd: number, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await new Promise<number>((resolve, reject) =>
+      write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? reject(error) : resolve(written))),
+    );
+  }
+}
+
+async function writeContent(fd: number, content: OutputFile['content']): Promise<void> {
   if (typeof content === 'string') return writeAll(fd, Buffer.from(content, 'utf8'));
   if (content instanceof Uint8Array) return writeAll(fd, content);
-  // Pieces are copied into one staging buffer and written about a megabyte at a time: one write per piece
-  // would be slow, and holding on to pieces would let a producer's reused buffer change under us.
-  const staging = Buffer.allocUnsafe(FLUSH_BYTES);
+  // One write is in flight on the thread pool while the next piece is made here. Small pieces are gathered
+  // into two staging buffers taken in turn (the one being written is never touched); large byte pieces go
+  // as they are, which their producer allows (see OutputFile).
+  const staging = [Buffer.allocUnsafe(FLUSH_BYTES), Buffer.allocUnsafe(FLUSH_BYTES)];
+  let current = 0;
   let used = 0;
-  const flush = () => {
-    if (used > 0) writeAll(fd, staging.subarray(0, used));
+  let inflight: Promise<void> | undefined;
+  const send = async (bytes: Uint8Array) => {
+    if (inflight) await inflight;
+    inflight = writeAllAsync(fd, bytes);
+  };
+  const flush = async () => {
+    if (used === 0) return;
+    await send(staging[current]!.subarray(0, used));
+    current = 1 - current;
     used = 0;
   };
   for (const piece of content) {
     const size = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
-    if (used + size > FLUSH_BYTES) flush();
-    if (size >= DIRECT_BYTES && typeof piece !== 'string') {
-      flush();
-      writeAll(fd, piece);
+    if (used + size > FLUSH_BYTES) await flush();
+    if (typeof piece !== 'string' && size >= DIRECT_BYTES) {
+      await flush();
+      await send(piece);
     } else if (size > FLUSH_BYTES) {
-      writeAll(fd, typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
+      await send(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Uint8Array.prototype.slice.call(piece));
     } else if (typeof piece === 'string') {
-      used += staging.write(piece, used, 'utf8');
+      used += staging[current]!.write(piece, used, 'utf8');
     } else {
-      staging.set(piece, used);
+      staging[current]!.set(piece, used);
       used += size;
     }
   }
-  flush();
+  await flush();
+  if (inflight) await inflight;
 }
 
 /** An output that cannot be written where asked: a usage error. `messageZh` is the message in Chinese. */
@@ -152,7 +176,7 @@ export function removeStaleTemporaries(dir: string): string[] {
   return removed;
 }
 
-export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
+export async function writeFilesAtomically(dir: string, files: readonly OutputFile[]): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
@@ -170,7 +194,7 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
       try {
         // No fsync per file: the rename is what makes a killed run harmless, and syncing every file
         // cost more than scoring a city month. The folder is synced once after the renames.
-        writeContent(fd, file.content);
+        await writeContent(fd, file.content);
       } finally {
         closeSync(fd);
       }
@@ -219,6 +243,6 @@ function syncFolder(dir: string): void {
 }
 
 /** Writes one file atomically (for commands with a single output). */
-export function writeFileAtomically(file: string, content: string | Uint8Array): void {
-  writeFilesAtomically(path.dirname(file) || '.', [{ name: path.basename(file), content }]);
+export function writeFileAtomically(file: string, content: string | Uint8Array): Promise<void> {
+  return writeFilesAtomically(path.dirname(file) || '.', [{ name: path.basename(file), content }]);
 }

@@ -20,11 +20,18 @@ const LEDGER_CHUNK_BYTES = 1 << 20;
 
 /**
  * ledger.csv in chunks of UTF-8 bytes: with millions of records its 来源 column is too large for one
- * string, so sources are written as bytes straight into the chunk. One buffer is reused: each chunk is
- * valid until the next one is asked for.
+ * string, so sources are written as bytes straight into the chunk. Two buffers are used in turn: each chunk
+ * stays valid until two more have been asked for.
  */
 export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uint8Array> {
-  let out = Buffer.allocUnsafe(2 * LEDGER_CHUNK_BYTES);
+  // Two buffers taken in turn: a chunk is written while the next is made (see OutputFile).
+  const buffers = [Buffer.allocUnsafe(2 * LEDGER_CHUNK_BYTES), Buffer.allocUnsafe(2 * LEDGER_CHUNK_BYTES)];
+  let turn = 0;
+  let out = buffers[0]!;
+  const next = () => {
+    turn = 1 - turn;
+    out = buffers[turn]!;
+  };
   let at = out.write(`${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`, 0, 'utf8');
   const separator = Buffer.from(SOURCE_SEPARATOR, 'utf8');
   // Most cells repeat from row to row: the site's, the item's, and the numbers of an item found n times.
@@ -56,6 +63,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
     const room = Buffer.byteLength(before) + Buffer.byteLength(after) + e.sourceBytesBound(separator.length);
     if (at + room > out.length && at > 0) {
       yield out.subarray(0, at);
+      next();
       at = 0;
     }
     /** Makes room for `size` more bytes, keeping what is written. */
@@ -63,7 +71,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
       if (at + size <= out.length) return;
       const grown = Buffer.allocUnsafe(Math.max(2 * out.length, at + size));
       out.copy(grown, 0, 0, at);
-      out = grown;
+      buffers[turn] = out = grown;
     };
     reserve(room);
     at += out.write(before, at, 'utf8');
@@ -79,6 +87,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
     at += out.write(after, at, 'utf8');
     if (at >= LEDGER_CHUNK_BYTES) {
       yield out.subarray(0, at);
+      next();
       at = 0;
     }
   }

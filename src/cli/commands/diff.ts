@@ -26,7 +26,7 @@ export function registerDiff(program: Command, context: Context): void {
     .addOption(formatOption(['table', 'md', 'csv', 'json']))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--no-bom', 'CSV without a UTF-8 BOM')
-    .action((oldFile: string, newFile: string, options: DiffCliOptions) => {
+    .action(async (oldFile: string, newFile: string, options: DiffCliOptions) => {
       const [before, after] = readResultsFiles(context, [oldFile, newFile]);
       const diff = diffResults(before!, after!);
       if (periodsReversed(diff)) {
@@ -41,6 +41,6 @@ export function registerDiff(program: Command, context: Context): void {
             : options.format === 'md'
               ? diffMarkdown(diff)
               : diffText(diff, toFile ? NO_PAINT : context.paint);
-      emit(context, content, options.out, [oldFile, newFile]);
+      await emit(context, content, options.out, [oldFile, newFile]);
     });
 }

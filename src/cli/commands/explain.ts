@@ -86,7 +86,7 @@ export function registerExplain(program: Command, context: Context): void {
         reportProblems(context, problems);
         text = siteExplanationText(explained.explanation, paint);
       }
-      emit(context, text, options.out, [resultsFile]);
+      await emit(context, text, options.out, [resultsFile]);
     });
 }
 

@@ -115,7 +115,7 @@ export function loadRuleSet(context: Context, rules: string | undefined): { rule
 }
 
 /** Writes the output to --out (atomically) or stdout. `--out` may not name one of the inputs. */
-export function emit(context: Context, content: string, out: string | undefined, inputs: readonly string[]): void {
+export async function emit(context: Context, content: string, out: string | undefined, inputs: readonly string[]): Promise<void> {
   if (out === undefined) {
     context.stdout.write(content);
     return;
@@ -125,7 +125,7 @@ export function emit(context: Context, content: string, out: string | undefined,
     throw new UsageError(`--out ${out} would overwrite an input file`, `--out ${out} 会覆盖输入文件`);
   }
   try {
-    writeFileAtomically(out, content);
+    await writeFileAtomically(out, content);
   } catch (error) {
     if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
     throw error;

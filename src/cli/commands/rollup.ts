@@ -39,7 +39,7 @@ export function registerRollup(program: Command, context: Context): void {
     .option('--weights <w...>', 'one weight per file (> 0, decimals allowed); default equal')
     .option('--rules <path>', 'rule set for options, names and groups (default: the bundled rules/)')
     .option('--out <file>', 'write the JSON to this file instead of stdout')
-    .action((files: string[], options: RollupCliOptions) => {
+    .action(async (files: string[], options: RollupCliOptions) => {
       const period = options.period.trim();
       if (period === '' || /[\u0000-\u001f]/.test(period)) {
         throw new UsageError('--period needs a label, e.g. 2026-Q4', '--period 需要一个标签，例如 2026-Q4');
@@ -56,6 +56,6 @@ export function registerRollup(program: Command, context: Context): void {
       reportProblems(context, orderByPeriod(tables).diagnostics);
       const result = rollup({ period, tables, ruleSet, ...(weights ? { weights } : {}) });
       reportProblems(context, result.diagnostics);
-      emit(context, `${JSON.stringify(rollupJson(result.rollup), null, 2)}\n`, options.out, files);
+      await emit(context, `${JSON.stringify(rollupJson(result.rollup), null, 2)}\n`, options.out, files);
     });
 }

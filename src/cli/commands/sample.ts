@@ -28,7 +28,7 @@ export function registerSample(program: Command, context: Context): void {
     .option('--period <YYYY-MM>', 'the month planned (written in the 测评期 column)')
     .option('--out <file>', 'write the CSV to this file instead of stdout')
     .option('--no-bom', 'CSV without a UTF-8 BOM')
-    .action((options: SampleCliOptions) => {
+    .action(async (options: SampleCliOptions) => {
       if (options.seed.trim() === '') throw new UsageError('--seed must not be empty', '--seed 不能为空');
       if (options.period !== undefined && !PERIOD_PATTERN.test(options.period)) {
         throw new UsageError(`--period must be YYYY-MM, got "${options.period}"`, `--period 必须是 YYYY-MM 格式，收到 "${options.period}"`);
@@ -38,7 +38,7 @@ export function registerSample(program: Command, context: Context): void {
       if (plan.withoutQuota.length > 0) {
         reportProblems(context, [diagnostic('SAMPLE_NO_QUOTA', {}, { categories: plan.withoutQuota.join(', ') }, 'warning')]);
       }
-      emit(context, sampleCsv(ruleSet, plan, options.period ?? null, options.bom), options.out, options.rules ? [options.rules] : []);
+      await emit(context, sampleCsv(ruleSet, plan, options.period ?? null, options.bom), options.out, options.rules ? [options.rules] : []);
       const units = new Set(plan.rows.map((r) => r.unit.id)).size;
       context.stderr.write(
         say(

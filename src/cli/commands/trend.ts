@@ -28,7 +28,7 @@ export function registerTrend(program: Command, context: Context): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--title <text>', 'title of the HTML page')
     .option('--no-bom', 'CSV without a UTF-8 BOM')
-    .action((files: string[], options: TrendCliOptions) => {
+    .action(async (files: string[], options: TrendCliOptions) => {
       const streak = Number(options.streak);
       if (!/^\d+$/.test(options.streak.trim()) || !Number.isSafeInteger(streak) || streak < 1) {
         throw new UsageError(`--streak must be a whole number ≥ 1, got "${options.streak}"`, `--streak 必须是不小于 1 的整数，收到 "${options.streak}"`);
@@ -48,6 +48,6 @@ export function registerTrend(program: Command, context: Context): void {
               : options.format === 'html'
                 ? trendHtml(trend, options.title)
                 : trendText(trend, toFile ? NO_PAINT : context.paint);
-      emit(context, content, options.out, files);
+      await emit(context, content, options.out, files);
     });
 }

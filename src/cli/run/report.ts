@@ -96,7 +96,7 @@ export async function runReport(context: Context, file: string, options: ReportC
     return;
   }
   try {
-    writeFileAtomically(options.out, content);
+    await writeFileAtomically(options.out, content);
   } catch (error) {
     if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
     throw error;

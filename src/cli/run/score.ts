@@ -46,10 +46,13 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
   ];
   if (options.skipInvalid) files.push({ name: 'rejected.csv', content: rejectedCsv(outcome.rejected, context.language, options.bom) });
-  guardOutput(() => {
-    checkOutputDir(outDir, files.map((f) => f.name), inputs);
-    writeFilesAtomically(outDir, files);
-  });
+  guardOutput(() => checkOutputDir(outDir, files.map((f) => f.name), inputs));
+  try {
+    await writeFilesAtomically(outDir, files);
+  } catch (error) {
+    if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
+    throw error;
+  }
   trace('outputs written');
   for (const input of outcome.inputs) {
     context.stderr.write(
