@@ -406,22 +406,25 @@ export class FindingCollector {
       lineStarts[slot + 1] = lineStarts[slot]! + this.sizes[slot]! + this.imported[slot]!;
     }
     const lines = new Int32Array(lineStarts[count]!);
-    for (let slot = 0; slot < count; slot++) lines.set(this.pairsOf(this.list[slot]!).lines, lineStarts[slot]!);
+    for (let slot = 0; slot < count; slot++) this.copyLines(slot, lines, lineStarts[slot]!);
     // The texts carried so far, unsorted: the importing collector sorts them once, with its own.
     const textStarts = new Int32Array(count * 3 + 1);
-    const textIds: number[] = [];
-    for (let key = 0; key < count * 3; key++) {
+    const listOf = (key: number) => {
       const aggregate = this.list[(key / 3) | 0]!;
       const kind = key % 3;
-      const list = kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
-      for (const text of list) textIds.push(this.textIds.get(text)!);
-      for (const id of this.pending[key] ?? []) textIds.push(id);
-      textStarts[key + 1] = textIds.length;
-    }
-    return {
-      visited: this.visited, cells, counts: this.counts.slice(0, count), lineStarts, lines,
-      textStarts, textIds: Int32Array.from(textIds), texts: this.texts,
+      return kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
     };
+    for (let key = 0; key < count * 3; key++) {
+      textStarts[key + 1] = textStarts[key]! + listOf(key).length + (this.pending[key]?.length ?? 0);
+    }
+    const textIds = new Int32Array(textStarts[count * 3]!);
+    for (let key = 0; key < count * 3; key++) {
+      let at = textStarts[key]!;
+      for (const text of listOf(key)) textIds[at++] = this.textIds.get(text)!;
+      const pending = this.pending[key];
+      if (pending !== undefined) textIds.set(pending, at);
+    }
+    return { visited: this.visited, cells, counts: this.counts.slice(0, count), lineStarts, lines, textStarts, textIds, texts: this.texts };
   }
 
   /**
@@ -475,17 +478,29 @@ export class FindingCollector {
     return block;
   }
 
+  /** Copies an aggregate's own lines, in arrival order, into `out` from `at`. */
+  private copyLines(slot: number, out: Int32Array, at: number): void {
+    const size = this.sizes[slot]!;
+    let block = this.heads[slot]!;
+    let slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+    let start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+    for (let i = 0; i < size; i++) {
+      const within = i & (BLOCK_LINES - 1);
+      if (within === 0 && i > 0) {
+        block = this.blockNext[block]!;
+        slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+        start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+      }
+      out[at + i] = slab[start + within]!;
+    }
+  }
+
   /** An aggregate's sources as (file, line) pairs: its own in arrival order, then the imported ones. */
   private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
     const size = this.sizes[aggregate.index]!;
     const files = new Int32Array(size + this.imported[aggregate.index]!);
     const lines = new Int32Array(size + this.imported[aggregate.index]!);
-    let block = this.heads[aggregate.index]!;
-    for (let i = 0; i < size; i++) {
-      const within = i & (BLOCK_LINES - 1);
-      if (within === 0 && i > 0) block = this.blockNext[block]!;
-      lines[i] = this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!;
-    }
+    this.copyLines(aggregate.index, lines, 0);
     const runs = this.fileRuns[aggregate.index]!;
     for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size);
     let at = size;

@@ -42,6 +42,7 @@ async function readPart(request: PartRequest): Promise<void> {
   trace('worker read its part');
   const result = reader.finish();
   const part = collector.exportPart();
+  trace('worker exported its part');
   parentPort!.postMessage(
     {
       failed: false,
