@@ -547,64 +547,90 @@ export class FindingCollector {
 
   /** The most bytes writeSources() can write for an aggregate. */
   sourceBytesBound(aggregate: FindingAggregate, separatorLength: number): number {
-    if (this.nameBytes.length !== this.files.length) this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
-    let longest = 0;
-    for (const name of this.nameBytes) longest = Math.max(longest, name.length);
-    return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (longest + 10 + separatorLength);
+    if (this.nameBytes.length !== this.files.length) {
+      this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
+      this.longestName = Math.max(0, ...this.nameBytes.map((name) => name.length));
+    }
+    return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (this.longestName + 10 + separatorLength);
   }
+
+  private longestName = 0;
 
   /**
    * Writes the sources joined by `separator` as UTF-8 bytes into `out` from `at` and returns where they end,
    * without a string per source (a month of millions of records lists every one of them); −1 when record
    * ids or a file name that CSV must quote make the string path (sourceLabels) necessary. `out` must have
-   * sourceBytesBound() bytes free.
+   * sourceBytesBound() bytes free, and `at` be at least the separator's length (the bytes just before it are
+   * borrowed and restored).
    */
   writeSources(aggregate: FindingAggregate, out: Uint8Array, at: number, separator: Uint8Array): number {
     // A file name a CSV cell must quote (or the string path's sort by record id) takes the string way.
-    if (this.recordIds || this.files.some((name) => /[",\r\n]|^\s/.test(name))) return -1;
+    if (this.recordIds || this.namesNeedQuoting()) return -1;
     const prefixes = this.sourcePrefixes(separator);
     const slot = aggregate.index;
     const size = this.sizes[slot]!;
-    // Each source is one copy of "separator + FILE:" (the first one without the separator), then the line.
+    // Each source is one copy of "separator + FILE:" and the line's digits. The first one's separator is
+    // written over the `skip` bytes before `at`, which are put back at the end.
     const skip = separator.length;
-    let first = true;
-    const put = (prefix: Uint8Array, line: number) => {
-      if (first) {
-        out.set(prefix.subarray(skip), at);
-        at = putNumber(out, at + prefix.length - skip, line);
-        first = false;
-      } else {
-        out.set(prefix, at);
-        at = putNumber(out, at + prefix.length, line);
-      }
-    };
+    // A copy (Buffer#slice would be a view of the same bytes).
+    const kept = Uint8Array.prototype.slice.call(out, at - skip, at);
+    const from = at;
+    at -= skip;
     if (this.disorder[slot] === 1 || !this.filesInNaturalOrder()) {
       const { files, lines } = this.sourcePairs(aggregate)!;
-      for (let i = 0; i < files.length; i++) put(prefixes[files[i]!]!, lines[i]!);
-      return at;
-    }
-    // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
-    const runs = this.fileRuns[slot]!;
-    let run = 0;
-    let prefix = size > 0 ? prefixes[runs[0]!]! : prefixes[0]!;
-    let nextRun = runs.length > 2 ? runs[3]! : size;
-    let block = this.heads[slot]!;
-    for (let i = 0; i < size; i++) {
-      const within = i & (BLOCK_LINES - 1);
-      if (within === 0 && i > 0) block = this.blockNext[block]!;
-      if (i === nextRun) {
-        run += 2;
-        prefix = prefixes[runs[run]!]!;
-        nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
+      for (let i = 0; i < files.length; i++) {
+        const prefix = prefixes[files[i]!]!;
+        out.set(prefix, at);
+        at = putNumber(out, at + prefix.length, lines[i]!);
       }
-      put(prefix, this.slabs[block >>> SLAB_BLOCKS_SHIFT]![(block & (SLAB_BLOCKS - 1)) * BLOCK_LINES + within]!);
+    } else {
+      // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
+      const runs = this.fileRuns[slot]!;
+      let run = 0;
+      let prefix = size > 0 ? prefixes[runs[0]!]! : prefixes[0]!;
+      let nextRun = runs.length > 2 ? runs[3]! : size;
+      let block = this.heads[slot]!;
+      let slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+      let start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+      for (let i = 0; i < size; i++) {
+        const within = i & (BLOCK_LINES - 1);
+        if (within === 0 && i > 0) {
+          block = this.blockNext[block]!;
+          slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+          start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+        }
+        if (i === nextRun) {
+          run += 2;
+          prefix = prefixes[runs[run]!]!;
+          nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
+        }
+        out.set(prefix, at);
+        at = putNumber(out, at + prefix.length, slab[start + within]!);
+      }
+      for (const segment of this.segments[slot] ?? []) {
+        const segmentPrefix = prefixes[segment.file]!;
+        const lines = segment.lines;
+        const offset = segment.offset;
+        for (let i = segment.from; i < segment.to; i++) {
+          out.set(segmentPrefix, at);
+          at = putNumber(out, at + segmentPrefix.length, lines[i]! + offset);
+        }
+      }
     }
-    for (const segment of this.segments[slot] ?? []) {
-      const segmentPrefix = prefixes[segment.file]!;
-      for (let i = segment.from; i < segment.to; i++) put(segmentPrefix, segment.lines[i]! + segment.offset);
-    }
+    out.set(kept, from - skip);
     return at;
   }
+
+  private namesNeedQuoting(): boolean {
+    if (this.quotingChecked !== this.files.length) {
+      this.quoting = this.files.some((name) => /[",\r\n]|^\s/.test(name));
+      this.quotingChecked = this.files.length;
+    }
+    return this.quoting;
+  }
+
+  private quoting = false;
+  private quotingChecked = -1;
 
   /** "separator + FILE:" per file, as bytes. */
   private sourcePrefixes(separator: Uint8Array): Uint8Array[] {
