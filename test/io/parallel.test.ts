@@ -74,6 +74,29 @@ describe('reading on two threads', () => {
     });
   }
 
+  it('gives byte-identical outputs for several large files, each read on two threads', () => {
+    const dir = tempDir();
+    const files = ['a.csv', 'b.csv'].map((name, i) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, i === 0 ? Buffer.from(month(20000)) : iconv.encode(month(25000), 'gbk'));
+      return file;
+    });
+    const run = (parallel: boolean) => {
+      const out = path.join(tempDir(), 'out');
+      const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', ...files, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
+        env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      expect(result.status).toBe(0);
+      return { files: Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))])), stderr: result.stderr.toString() };
+    };
+    const sequential = run(false);
+    const parallel = run(true);
+    expect(parallel.stderr.match(/in two parts/g)).toHaveLength(2);
+    for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
+    expect(JSON.parse(sequential.files['results.json']!.toString()).summary.records).toBe(45000);
+  });
+
   it('reports bad bytes in the second part exactly as reading in one go does', () => {
     const file = path.join(tempDir(), 'month.csv');
     const bytes = Buffer.from(month(30000));
