@@ -180,8 +180,9 @@ export class FindingCollector {
   private remembered = new Int32Array(3 * 1024);
   /** Lines in blocks of BLOCK_LINES cut from shared slabs; blockNext links an aggregate's chain. */
   private readonly slabs: Int32Array[] = [];
-  private blockNext = new Int32Array(1024);
-  private blocksUsed = 0;
+  private blockNext = new Int32Array(0);
+  /** Block 0 is never used: it is the tail of every aggregate that has none yet (see startBlock). */
+  private blocksUsed = 1;
   /** record_id per source, per aggregate, only once some record has one. */
   private recordIds: (string | undefined)[][] | undefined;
   private readonly textIds = new Map<string, number>();
@@ -298,11 +299,16 @@ export class FindingCollector {
     return slot;
   }
 
-  /** A new block for the source at index `size` of aggregate `slot`, linked to its chain. */
+  /**
+   * A new block for the source at index `size` of aggregate `slot`, linked to its chain. Written without
+   * branches on purpose: V8 optimises the hot path early, and an access it has not yet seen run would
+   * throw the optimised code away (a new aggregate's tail is block 0, which is never used).
+   */
   private startBlock(slot: number, size: number): number {
     const block = this.newBlock();
-    if (size === 0) this.heads[slot] = block;
-    else this.blockNext[this.tails[slot]!] = block;
+    this.blockNext[this.tails[slot]!] = block;
+    const head = this.heads[slot]!;
+    this.heads[slot] = size === 0 ? block : head;
     this.tails[slot] = block;
     return block;
   }
@@ -473,8 +479,10 @@ export class FindingCollector {
 
   private newBlock(): number {
     const block = this.blocksUsed++;
-    if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_LINES));
-    if (block === this.blockNext.length) this.blockNext = grownInt32(this.blockNext, block * 2);
+    if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) {
+      this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_LINES));
+      this.blockNext = grownInt32(this.blockNext, this.slabs.length * SLAB_BLOCKS);
+    }
     return block;
   }
 

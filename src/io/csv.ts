@@ -212,7 +212,7 @@ export class CsvTokenizer {
         if (next !== rowStart) {
           line += this.fast.lines;
           rowStart = next;
-          if (rowStart >= length) break;
+          continue; // offer the next row to the run reader again; only a row it leaves is tokenized here
         }
       }
       let i = rowStart;
