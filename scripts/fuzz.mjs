@@ -14,7 +14,7 @@
 // --rss-limit   peak RSS above which a run counts as a memory failure, MB (default 450)
 // --timeout     seconds before a run counts as a hang and is killed (default 30)
 // --parallel-diff  also run each score/check case with CIVSCORE_PARALLEL_MIN_BYTES=1 (every records file read
-//               in two halves on worker threads) and count any difference as a failure (parallel-mismatch)
+//               on two threads) and count any difference as a failure (parallel-mismatch)
 //
 // The CLI run is bin/civscore.js of this checkout; CIVSCORE_FUZZ_BIN=path/to/bin/civscore.js tests another build.
 //

@@ -597,23 +597,17 @@ export class FindingCollector {
       let run = 0;
       let prefix = size > 0 ? prefixes[runs[0]!]! : prefixes[0]!;
       let nextRun = runs.length > 2 ? runs[3]! : size;
-      let block = this.heads[slot]!;
-      let slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-      let start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+      if (this.lineScratch.length < size) this.lineScratch = new Int32Array(Math.max(size, 2 * this.lineScratch.length));
+      const lines = this.lineScratch;
+      this.copyLines(slot, lines, 0);
       for (let i = 0; i < size; i++) {
-        const within = i & (BLOCK_LINES - 1);
-        if (within === 0 && i > 0) {
-          block = this.blockNext[block]!;
-          slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-          start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
-        }
         if (i === nextRun) {
           run += 2;
           prefix = prefixes[runs[run]!]!;
           nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
         }
         out.set(prefix, at);
-        at = putNumber(out, at + prefix.length, slab[start + within]!);
+        at = putNumber(out, at + prefix.length, lines[i]!);
       }
       for (const segment of this.segments[slot] ?? []) {
         const segmentPrefix = prefixes[segment.file]!;
@@ -638,6 +632,7 @@ export class FindingCollector {
   }
 
   private quoting = false;
+  private lineScratch = new Int32Array(1024);
   private quotingChecked = -1;
 
   /** "separator + FILE:" per file, as bytes. */

@@ -15,7 +15,7 @@ import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type Re
 import type { FindingCollector } from '../core/score.js';
 import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
-import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type BytesToText, type RowRun, type RowView } from './csv.js';
+import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun, type RowView } from './csv.js';
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { PARALLEL_MIN_BYTES } from './records-workers.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';

@@ -14,8 +14,8 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   return foldHash(h);
 }
 
-/** The last step of hashBytes, for callers that ran the FNV loop themselves. */
-export function foldHash(h: number): number {
+/** The last step of hashBytes. */
+function foldHash(h: number): number {
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
