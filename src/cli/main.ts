@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
+import { trace } from '../io/trace.js';
 
 type Register = (program: Command, context: Context) => void;
 
@@ -57,6 +58,7 @@ export interface MainIo {
 
 /** Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  trace('main started');
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
@@ -105,6 +107,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   // `--version` needs no command; help and an unknown word (for commander's message) need them all.
   const wanted = help ? COMMANDS : known.length > 0 ? known : word === undefined ? [] : COMMANDS;
   for (const [, load] of wanted) (await load())(program, context);
+  trace('command loaded');
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());

@@ -365,6 +365,24 @@ export class FindingCollector {
     if (!this.pending.some((ids) => ids !== undefined)) return;
     // Default sort orders strings by UTF-16 code units, as `<` does.
     const sorted = [...this.texts].sort();
+    if (this.texts.length <= 64) {
+      // Every text id is below 64, so an aggregate's bit set holds every text it carries: walking the texts
+      // in order and keeping those whose bit is set gives the first ones in order, with nothing to sort.
+      const order = sorted.map((text) => this.textIds.get(text)!);
+      for (let key = 0; key < this.pending.length; key++) {
+        if (this.pending[key] === undefined) continue;
+        this.pending[key] = undefined;
+        const low = this.carriedBits[key * 2]!;
+        const high = this.carriedBits[key * 2 + 1]!;
+        const merged: string[] = [];
+        for (let i = 0; i < order.length && merged.length < MAX_CARRIED_VALUES; i++) {
+          const id = order[i]!;
+          if (((id < 32 ? low : high) & (1 << (id & 31))) !== 0) merged.push(this.texts[id]!);
+        }
+        this.setList(key, merged);
+      }
+      return;
+    }
     const rank = new Int32Array(this.texts.length);
     sorted.forEach((text, i) => (rank[this.textIds.get(text)!] = i));
     for (let key = 0; key < this.pending.length; key++) {
@@ -383,10 +401,17 @@ export class FindingCollector {
       for (let i = 0; i < ranks.length && merged.length < MAX_CARRIED_VALUES; i++) {
         if (i === 0 || ranks[i] !== ranks[i - 1]) merged.push(sorted[ranks[i]!]!);
       }
-      if (kind === 0) aggregate.inspectors = merged;
-      else if (kind === 1) aggregate.notes = merged;
-      else aggregate.photos = merged;
+      this.setList(key, merged);
     }
+  }
+
+  /** Sets the list of kind `key % 3` of aggregate `key / 3`. */
+  private setList(key: number, list: string[]): void {
+    const aggregate = this.list[(key / 3) | 0]!;
+    const kind = key % 3;
+    if (kind === 0) aggregate.inspectors = list;
+    else if (kind === 1) aggregate.notes = list;
+    else aggregate.photos = list;
   }
 
   /** Merges the pending text ids of `key` into its aggregate's list. */
