@@ -158,7 +158,7 @@ export function structuralCases() {
     recordsCase('csv: odd dates', b(header + ['2026-02-29', '0000-00-00', '2026-10-01T00:00', '99999-10-01', '2026/10/1', '2026-1-1', '١٢', '2026-10-32'].map((d, i) => `R${i},${d},S02,,\n`).join('')), { args: ['--period', '2026-10'] }),
     recordsCase('csv: tab-separated file named .csv', b((header + row).replace(/,/g, '\t'))),
     recordsCase('csv: .tsv file with commas', b(header + row), { file: 'r.tsv' }),
-    // ---- records read in two halves on worker threads (no record_id column): each also run whole and compared
+    // ---- records read in two parts on two threads (no record_id column): each also run whole and compared
     ...splitCases(),
     // ---- rules (YAML)
     rulesCase('yaml: alias bomb (billion laughs)', yaml('a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n' + Array.from({ length: 11 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]\n`).join(''))),
@@ -202,7 +202,7 @@ export function structuralCases() {
   return cases;
 }
 
-/** Files without record_id whose middle falls on something awkward, run both whole and in halves. */
+/** Files without record_id whose split point falls on something awkward, run both whole and in two parts. */
 function splitCases() {
   const head = 'date,site_id,item_code,count,note\n';
   const rows = (n, note = '') => Array.from({ length: n }, (_, i) => `2026-10-${String(1 + (i % 28)).padStart(2, '0')},S0${1 + (i % 3)},C01-0${1 + (i % 3)},1,${note}\n`).join('');
@@ -301,7 +301,7 @@ const MUTATORS = {
 
 const CSV_MUTATORS = {
   ...MUTATORS,
-  // Without a record_id column a large file may be read in two halves on worker threads (src/io/parallel.ts).
+  // Without a record_id column a large file may be read in two parts on two threads (src/io/parallel.ts).
   dropFirstColumn: (r, buf) => {
     const text = buf.toString('latin1');
     return Buffer.from(text.split('\n').map((line) => line.replace(/^[^,\n]*,/, '')).join('\n'), 'latin1');
@@ -560,7 +560,7 @@ function outputProblem(outDir) {
 
 /** How two runs of the same case differ (exit code, messages, output files), if they do. */
 function compareRuns(a, dirA, b, dirB) {
-  if (a.code !== b.code || a.signal !== b.signal) return `exit ${a.code} read whole, ${b.code ?? b.signal} read in halves`;
+  if (a.code !== b.code || a.signal !== b.signal) return `exit ${a.code} read whole, ${b.code ?? b.signal} read in two parts`;
   if (a.stderr !== b.stderr) return `messages differ: ${firstDifference(a.stderr, b.stderr)}`;
   if (a.stdout !== b.stdout) return `stdout differs: ${firstDifference(a.stdout, b.stdout)}`;
   const outA = path.join(dirA, 'out');
@@ -604,7 +604,7 @@ export async function runCase(testCase, options = {}) {
     const run = await runCli(testCase.args, { cwd: dir, ...options });
     let result = judge(testCase, run, { ...options, outDir: path.join(dir, 'out') });
     if ((options.parallelDiff || testCase.parallelDiff) && !FAILURES.includes(result.verdict) && ['score', 'check'].includes(testCase.args[0])) {
-      // The same case with every file read in two halves on worker threads must give the same result.
+      // The same case with every file read in two parts on two threads must give the same result.
       const other = materialise(testCase, options.workDir);
       try {
         const split = await runCli([...testCase.args, '--parallel'], { cwd: other, ...options, env: { CIVSCORE_PARALLEL_MIN_BYTES: '1' } });

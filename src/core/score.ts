@@ -35,9 +35,12 @@ export interface CollectedPart {
   cells: Int32Array;
   /** Per aggregate: Σ count. */
   counts: Float64Array;
-  /** Lines of aggregate k: lines[lineStarts[k], lineStarts[k + 1]). */
-  lineStarts: Int32Array;
-  lines: Int32Array;
+  /** Per aggregate: its first block and how many lines it has, in the part's block chains. */
+  heads: Int32Array;
+  sizes: Int32Array;
+  /** The block chains themselves (handed over, not copied). */
+  blockNext: Int32Array;
+  slabs: Int32Array[];
   /** Text ids carried, per aggregate and kind (k × 3 + kind): textIds[textStarts[key], textStarts[key + 1]). */
   textStarts: Int32Array;
   textIds: Int32Array;
@@ -59,11 +62,56 @@ const PENDING_BATCH = 64;
 
 /** Sources imported from a part read elsewhere: lines[from, to), each plus `offset`, from `file`. */
 interface Segment {
-  lines: Int32Array;
-  from: number;
-  to: number;
+  /** A chain of `size` lines from block `head`, in another collector's slabs (see CollectedPart). */
+  slabs: Int32Array[];
+  blockNext: Int32Array;
+  head: number;
+  size: number;
+  /** Added to each line. */
   offset: number;
   file: number;
+}
+
+/**
+ * Writes the sources of a chain of `size` lines (each plus `offset`) into `out` from `at`: per source, the
+ * prefix of its file (runs: pairs of file and the index of its first source) and the line's digits.
+ */
+function writeChain(
+  out: Uint8Array, at: number, slabs: readonly Int32Array[], blockNext: Int32Array, head: number, size: number, offset: number,
+  prefixes: readonly Uint8Array[], runs: readonly number[],
+): number {
+  let run = 0;
+  let prefix = prefixes[runs[0]!]!;
+  let nextRun = runs.length > 2 ? runs[3]! : size;
+  let block = head;
+  for (let i = 0; i < size; i += BLOCK_LINES) {
+    if (i > 0) block = blockNext[block]!;
+    const slab = slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+    const start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+    const count = Math.min(BLOCK_LINES, size - i);
+    for (let j = 0; j < count; j++) {
+      if (i + j === nextRun) {
+        run += 2;
+        prefix = prefixes[runs[run]!]!;
+        nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
+      }
+      out.set(prefix, at);
+      at = putNumber(out, at + prefix.length, slab[start + j]! + offset);
+    }
+  }
+  return at;
+}
+
+/** Copies the `size` lines of the chain from block `head` into `out` from `at`, each plus `offset`. */
+function copyChain(slabs: readonly Int32Array[], blockNext: Int32Array, head: number, size: number, out: Int32Array, at: number, offset: number): void {
+  let block = head;
+  for (let i = 0; i < size; i += BLOCK_LINES) {
+    if (i > 0) block = blockNext[block]!;
+    const slab = slabs[block >>> SLAB_BLOCKS_SHIFT]!;
+    const start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
+    const end = start + Math.min(BLOCK_LINES, size - i);
+    for (let k = start; k < end; k++) out[at++] = slab[k]! + offset;
+  }
 }
 
 /** Lines per block (16 × 4 bytes: one cache line) and blocks per slab (1 MiB). */
@@ -426,18 +474,18 @@ export class FindingCollector {
     else aggregate.photos = firstDistinct(aggregate.photos, texts);
   }
 
-  /** What a worker that read part of a file hands back (see CollectedPart). */
+  /**
+   * What a worker that read part of a file hands back (see CollectedPart). The collector gives its block
+   * chains away with it (they are transferred, not copied) and must not be used afterwards. Only its own
+   * sources are exported: a part read in a worker has none imported.
+   */
   exportPart(): CollectedPart {
     const count = this.list.length;
     const cells = new Int32Array(count * 2);
-    const lineStarts = new Int32Array(count + 1);
     for (let slot = 0; slot < count; slot++) {
       cells[slot * 2] = this.siteIndex.get(this.list[slot]!.site)!;
       cells[slot * 2 + 1] = this.itemIndex.get(this.list[slot]!.item)!;
-      lineStarts[slot + 1] = lineStarts[slot]! + this.sizes[slot]! + this.imported[slot]!;
     }
-    const lines = new Int32Array(lineStarts[count]!);
-    for (let slot = 0; slot < count; slot++) this.copyLines(slot, lines, lineStarts[slot]!);
     // The texts carried so far, unsorted: the importing collector sorts them once, with its own.
     const textStarts = new Int32Array(count * 3 + 1);
     const listOf = (key: number) => {
@@ -455,7 +503,10 @@ export class FindingCollector {
       const pending = this.pending[key];
       if (pending !== undefined) textIds.set(pending, at);
     }
-    return { visited: this.visited, cells, counts: this.counts.slice(0, count), lineStarts, lines, textStarts, textIds, texts: this.texts };
+    return {
+      visited: this.visited, cells, counts: this.counts.slice(0, count), heads: this.heads.slice(0, count),
+      sizes: this.sizes.slice(0, count), blockNext: this.blockNext, slabs: this.slabs, textStarts, textIds, texts: this.texts,
+    };
   }
 
   /**
@@ -471,12 +522,11 @@ export class FindingCollector {
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
       this.counts[slot]! += part.counts[k]!;
-      const from = part.lineStarts[k]!;
-      const to = part.lineStarts[k + 1]!;
-      if (to > from) {
+      const size = part.sizes[k]!;
+      if (size > 0) {
         const segments = this.segments[slot] ?? (this.segments[slot] = []);
-        segments.push({ lines: part.lines, from, to, offset: lineOffset, file });
-        this.imported[slot]! += to - from;
+        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file });
+        this.imported[slot]! += size;
       }
       for (let kind = 0; kind < 3; kind++) {
         const key = k * 3 + kind;
@@ -513,19 +563,7 @@ export class FindingCollector {
 
   /** Copies an aggregate's own lines, in arrival order, into `out` from `at`. */
   private copyLines(slot: number, out: Int32Array, at: number): void {
-    const size = this.sizes[slot]!;
-    let block = this.heads[slot]!;
-    let slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-    let start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
-    for (let i = 0; i < size; i++) {
-      const within = i & (BLOCK_LINES - 1);
-      if (within === 0 && i > 0) {
-        block = this.blockNext[block]!;
-        slab = this.slabs[block >>> SLAB_BLOCKS_SHIFT]!;
-        start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
-      }
-      out[at + i] = slab[start + within]!;
-    }
+    copyChain(this.slabs, this.blockNext, this.heads[slot]!, this.sizes[slot]!, out, at, 0);
   }
 
   /** An aggregate's sources as (file, line) pairs: its own in arrival order, then the imported ones. */
@@ -538,8 +576,9 @@ export class FindingCollector {
     for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size);
     let at = size;
     for (const segment of this.segments[aggregate.index] ?? []) {
-      for (let i = segment.from; i < segment.to; i++) lines[at++] = segment.lines[i]! + segment.offset;
-      files.fill(segment.file, at - (segment.to - segment.from), at);
+      copyChain(segment.slabs, segment.blockNext, segment.head, segment.size, lines, at, segment.offset);
+      files.fill(segment.file, at, at + segment.size);
+      at += segment.size;
     }
     return { files, lines };
   }
@@ -618,30 +657,9 @@ export class FindingCollector {
       }
     } else {
       // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
-      const runs = this.fileRuns[slot]!;
-      let run = 0;
-      let prefix = size > 0 ? prefixes[runs[0]!]! : prefixes[0]!;
-      let nextRun = runs.length > 2 ? runs[3]! : size;
-      if (this.lineScratch.length < size) this.lineScratch = new Int32Array(Math.max(size, 2 * this.lineScratch.length));
-      const lines = this.lineScratch;
-      this.copyLines(slot, lines, 0);
-      for (let i = 0; i < size; i++) {
-        if (i === nextRun) {
-          run += 2;
-          prefix = prefixes[runs[run]!]!;
-          nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
-        }
-        out.set(prefix, at);
-        at = putNumber(out, at + prefix.length, lines[i]!);
-      }
+      if (size > 0) at = writeChain(out, at, this.slabs, this.blockNext, this.heads[slot]!, size, 0, prefixes, this.fileRuns[slot]!);
       for (const segment of this.segments[slot] ?? []) {
-        const segmentPrefix = prefixes[segment.file]!;
-        const lines = segment.lines;
-        const offset = segment.offset;
-        for (let i = segment.from; i < segment.to; i++) {
-          out.set(segmentPrefix, at);
-          at = putNumber(out, at + segmentPrefix.length, lines[i]! + offset);
-        }
+        at = writeChain(out, at, segment.slabs, segment.blockNext, segment.head, segment.size, segment.offset, prefixes, [segment.file, 0]);
       }
     }
     out.set(kept, from - skip);
@@ -657,7 +675,6 @@ export class FindingCollector {
   }
 
   private quoting = false;
-  private lineScratch = new Int32Array(1024);
   private quotingChecked = -1;
 
   /** "separator + FILE:" per file, as bytes. */

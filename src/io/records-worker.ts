@@ -56,6 +56,6 @@ async function readPart(request: PartRequest): Promise<void> {
       fileDiagnostics: result.fileDiagnostics,
       part,
     },
-    [part.cells, part.counts, part.lineStarts, part.lines, part.textStarts, part.textIds].map((a) => a.buffer as ArrayBuffer),
+    [part.cells, part.counts, part.heads, part.sizes, part.blockNext, ...part.slabs, part.textStarts, part.textIds].map((a) => a.buffer as ArrayBuffer),
   );
 }

@@ -526,7 +526,7 @@ export class RecordsReader {
 /**
  * Reads every records file into the collector. Files are read in natural path order whatever order they
  * were named in, so which of two rows with the same record_id is the duplicate never depends on it.
- * A large file may be read in two halves by worker threads (see parallel.ts); the result is the same.
+ * A large file may be read in two parts, one on a worker thread (see parallel.ts); the result is the same.
  */
 export async function readRecords(
   files: readonly string[],
