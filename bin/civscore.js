@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 
 // Records past this size are read with the young generation kept at its starting size: V8 otherwise
 // grows it to 3 × 16 MB once scoring allocates quickly, which is most of the peak memory of a
@@ -23,7 +22,7 @@ function recordsBytes(args) {
   return total;
 }
 
-if (recordsBytes(process.argv.slice(2)) >= LEAN_FROM_BYTES) setFlagsFromString('--semi-space-growth-factor=1');
+if (recordsBytes(process.argv.slice(2)) >= LEAN_FROM_BYTES) (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
 
 const { main } = await import('../dist/cli/main.js');
 

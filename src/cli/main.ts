@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
 import { trace } from '../io/trace.js';
+import { worthTwoThreads } from '../io/two-threads.js';
 
 type Register = (program: Command, context: Context) => void;
 
@@ -97,8 +98,8 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
   const word = commandWord(args);
   if ((word === 'score' || word === 'check') && !args.includes('--no-parallel')) {
     // A large records file is read on two threads; the second one boots while this one loads its modules.
-    const { startRecordsWorkerEarly, worthTwoThreads } = await import('../io/records-workers.js');
     if (worthTwoThreads(optionValues(args, '--records'), args.includes('--parallel'))) {
+      const { startRecordsWorkerEarly } = await import('../io/records-workers.js');
       startRecordsWorkerEarly({ rulesPath: optionValues(args, '--rules')[0] ?? null });
     }
   }

@@ -20,7 +20,8 @@ import type { EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 import { keepRejected, MAX_ROWS_PER_FILE, type CsvFileReport, type CsvReadOptions, type Handoff, type PartEnd, type RecordsReader } from './records.js';
 import type { PartRequest } from './records-worker.js';
-import { PARALLEL_MIN_BYTES, recordsWorker, recordsWorkersAvailable } from './records-workers.js';
+import { recordsWorker, recordsWorkersAvailable } from './records-workers.js';
+import { PARALLEL_MIN_BYTES } from './two-threads.js';
 import { bundledRulesPath } from './rules.js';
 import { trace } from './trace.js';
 

@@ -2,33 +2,11 @@
 // (a new V8 isolate loading its modules). The CLI starts it as soon as it knows a large file is coming, so
 // that it boots while the main thread loads its own modules; reading then hands it its part.
 
-import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 const WORKER_URL = new URL('./records-worker.js', import.meta.url);
-
-/**
- * Below this a file is read faster in one go than by starting a worker (see parallel.ts).
- * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
- * tests choose which files split and where.
- */
-export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
-
-/** Whether the records named on a command line are large enough to be read on two threads. */
-export function worthTwoThreads(files: readonly string[], forced: boolean): boolean {
-  if (!forced && availableParallelism() < 2) return false;
-  let total = 0;
-  for (const file of files) {
-    try {
-      total = Math.max(total, statSync(file).size);
-    } catch {
-      // the command reports missing files itself
-    }
-  }
-  return total >= PARALLEL_MIN_BYTES;
-}
 
 /** What a records worker may prepare before it is given a part: the rule set it will most likely need. */
 export interface WorkerHint {

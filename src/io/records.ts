@@ -17,7 +17,7 @@ import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun, type RowView } from './csv.js';
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
-import { PARALLEL_MIN_BYTES } from './records-workers.js';
+import { PARALLEL_MIN_BYTES } from './two-threads.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';

@@ -2,7 +2,7 @@
 // for tests, and for anyone asking where the time of a large run goes.
 
 const enabled = Boolean(process.env.CIVSCORE_TRACE);
-const start = Date.now() - Math.round(performance.now());
+const start = Date.now() - Math.round(process.uptime() * 1000);
 
 /** Writes `civscore: <what> (+<ms since the process started> ms)` when tracing is on. */
 export function trace(what: string): void {

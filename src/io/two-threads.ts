@@ -1,0 +1,26 @@
+// Whether records are read on two threads: a small module, so that the CLI can ask before it loads
+// worker_threads (~10 ms) for a month that does not need them.
+
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+/**
+ * Below this a file is read faster in one go than by starting a worker (see parallel.ts).
+ * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
+ * tests choose which files split and where.
+ */
+export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
+
+/** Whether the records named on a command line are large enough to be read on two threads. */
+export function worthTwoThreads(files: readonly string[], forced: boolean): boolean {
+  if (!forced && availableParallelism() < 2) return false;
+  let total = 0;
+  for (const file of files) {
+    try {
+      total = Math.max(total, statSync(file).size);
+    } catch {
+      // the command reports missing files itself
+    }
+  }
+  return total >= PARALLEL_MIN_BYTES;
+}
