@@ -134,7 +134,7 @@ export async function startSecondPart(
   return {
     at: boundary,
     async take(state) {
-      trace('first part read');
+      trace('first part read, the rest hashed');
       const b = await result;
       // Its memory goes now rather than whenever its thread winds down: the peak of a large run is later.
       void worker.terminate();
