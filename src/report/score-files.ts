@@ -2,6 +2,7 @@
 
 import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
+import type { Rational } from '../core/rational.js';
 import { leadOf, type ScoreOutput } from '../core/score.js';
 import type { RuleSet } from '../core/types.js';
 import { csvCell, toCsv, type Cell } from './csv.js';
@@ -38,6 +39,8 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   const siteCells = new Map<string, string>();
   const itemCells = new Map<string, string>();
   const numberCells = new Map<string, string>();
+  // A run has one or two multipliers (1, and the rule set's for repeats), each one object.
+  const multiplierTexts = new Map<Rational, string>();
   for (const e of scored.ledger) {
     let site = siteCells.get(e.site.id);
     if (site === undefined) {
@@ -49,7 +52,12 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
       item = [e.item.code, e.item.text].map(csvCell).join(',');
       itemCells.set(e.item.code, item);
     }
-    const numbersKey = `${e.item.code}\u0000${e.n}\u0000${e.multiplier.toExactString()}`;
+    let multiplier = multiplierTexts.get(e.multiplier);
+    if (multiplier === undefined) {
+      multiplier = e.multiplier.toExactString();
+      multiplierTexts.set(e.multiplier, multiplier);
+    }
+    const numbersKey = `${e.item.code}\u0000${e.n}\u0000${multiplier}`;
     let numbers = numberCells.get(numbersKey);
     if (numbers === undefined) {
       numbers = [
