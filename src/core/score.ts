@@ -707,6 +707,9 @@ export class FindingCollector {
   }
 }
 
+/** "00" … "99" as byte pairs, to write two digits per division. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
 /** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */
 function putNumber(out: Uint8Array, at: number, value: number): number {
   const digits =
@@ -716,10 +719,19 @@ function putNumber(out: Uint8Array, at: number, value: number): number {
   const end = at + digits;
   let p = end;
   let rest = value;
-  do {
-    out[--p] = 0x30 + (rest % 10);
-    rest = (rest / 10) | 0;
-  } while (rest > 0);
+  while (rest >= 100) {
+    const quotient = (rest / 100) | 0;
+    const pair = (rest - quotient * 100) * 2;
+    out[--p] = DIGIT_PAIRS[pair + 1]!;
+    out[--p] = DIGIT_PAIRS[pair]!;
+    rest = quotient;
+  }
+  if (rest >= 10) {
+    out[--p] = DIGIT_PAIRS[rest * 2 + 1]!;
+    out[--p] = DIGIT_PAIRS[rest * 2]!;
+  } else {
+    out[--p] = 0x30 + rest;
+  }
   return end;
 }
 
