@@ -619,14 +619,16 @@ export class FindingCollector {
 
   /** The most bytes writeSources() can write for an aggregate. */
   sourceBytesBound(aggregate: FindingAggregate, separatorLength: number): number {
-    if (this.nameBytes.length !== this.files.length) {
-      this.nameBytes = this.files.map((name) => Buffer.from(`${name}:`, 'utf8'));
-      this.longestName = Math.max(0, ...this.nameBytes.map((name) => name.length));
+    if (this.longestNameFor !== this.files.length) {
+      this.longestName = Math.max(0, ...this.files.map((name) => Buffer.byteLength(name, 'utf8') + 1));
+      this.longestNameFor = this.files.length;
     }
     return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (this.longestName + 10 + separatorLength);
   }
 
+  /** The longest "FILE:" in bytes, for the files known when it was worked out. */
   private longestName = 0;
+  private longestNameFor = -1;
 
   /**
    * Writes the sources joined by `separator` as UTF-8 bytes into `out` from `at` and returns where they end,
@@ -693,7 +695,6 @@ export class FindingCollector {
   }
 
   private ranks: Int32Array | undefined;
-  private nameBytes: Buffer[] = [];
   private prefixes: Uint8Array[] = [];
   private prefixSeparator: Uint8Array | undefined;
 

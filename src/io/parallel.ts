@@ -10,7 +10,6 @@
 //   UTF-16 files, nor files whose header has a quote.
 // This thread hashes every byte itself, in order, so the file's SHA-256 is the same either way.
 
-import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Diagnostic } from '../core/diagnostics.js';
@@ -21,7 +20,6 @@ import { displayPath } from './paths.js';
 import { keepRejected, MAX_ROWS_PER_FILE, type CsvFileReport, type CsvReadOptions, type Handoff, type PartEnd, type RecordsReader } from './records.js';
 import type { PartRequest } from './records-worker.js';
 import { recordsWorker, recordsWorkersAvailable } from './records-workers.js';
-import { PARALLEL_MIN_BYTES } from './two-threads.js';
 import { bundledRulesPath } from './rules.js';
 import { trace } from './trace.js';
 
@@ -75,17 +73,16 @@ function headerFields(bytes: Uint8Array, delimiter: string): string[] | undefine
 export type ParallelHandoff = Handoff & { cancel(): void };
 
 /**
- * Starts a worker reading the second part of `file` and returns the handoff through which reading the
- * first part adopts it (see streamCsvFile); undefined when the file is better read in one go. The caller
- * must cancel() the handoff once the file is read.
+ * Starts a worker reading the second part of `file` (one worthTwoThreads() chose) and returns the handoff
+ * through which reading the first part adopts it (see streamCsvFile); undefined when the file must be read
+ * in one go. The caller must cancel() the handoff once the file is read.
  */
 export async function startSecondPart(
   file: string,
-  options: CsvReadOptions & { period?: string; rulesPath: string; rulesSha256?: string; parallel?: boolean },
+  options: CsvReadOptions & { period?: string; rulesPath: string; rulesSha256?: string },
   reader: RecordsReader,
   collector: FindingCollector,
 ): Promise<ParallelHandoff | undefined> {
-  if (options.parallel === false || (options.parallel === undefined && availableParallelism() < 2)) return undefined;
   if (options.encoding === 'utf-16le' || options.encoding === 'utf-16be') return undefined;
   if (!recordsWorkersAvailable()) return undefined; // running from source
   let size: number;
@@ -94,7 +91,6 @@ export async function startSecondPart(
   } catch {
     return undefined;
   }
-  if (size < PARALLEL_MIN_BYTES) return undefined;
 
   const head = await readAt(file, 0, Math.min(HEAD_BYTES, size));
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;

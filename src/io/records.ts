@@ -8,7 +8,7 @@
 // so both paths accept exactly the same rows and every error comes from the same code.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
@@ -17,7 +17,7 @@ import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun, type RowView } from './csv.js';
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
-import { PARALLEL_MIN_BYTES } from './two-threads.js';
+import { worthTwoThreads } from './two-threads.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
@@ -298,14 +298,6 @@ function allBlank(row: RowView): boolean {
   return row.texts().every((t) => cleanCell(t) === '');
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
@@ -544,7 +536,7 @@ export async function readRecords(
   const reader = new RecordsReader(ruleSet, options, collector);
   for (const file of ordered) {
     let handoff: (Handoff & { cancel(): void }) | undefined;
-    if (options.rulesPath !== undefined && options.parallel !== false && fileSize(file) >= PARALLEL_MIN_BYTES) {
+    if (options.rulesPath !== undefined && options.parallel !== false && worthTwoThreads([file], options.parallel === true)) {
       const { startSecondPart } = await import('./parallel.js');
       handoff = await startSecondPart(file, { ...options, rulesPath: options.rulesPath }, reader, collector);
     }
