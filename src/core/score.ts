@@ -414,19 +414,33 @@ export class FindingCollector {
     // Default sort orders strings by UTF-16 code units, as `<` does.
     const sorted = [...this.texts].sort();
     if (this.texts.length <= 64) {
-      // Every text id is below 64, so an aggregate's bit set holds every text it carries: walking the texts
-      // in order and keeping those whose bit is set gives the first ones in order, with nothing to sort.
-      const order = sorted.map((text) => this.textIds.get(text)!);
+      // Every text id is below 64, so an aggregate's bit set holds every text it carries: the ranks of its
+      // set bits, sorted, name its texts in order. An aggregate carries a few texts, so only set bits are
+      // visited (a walk over all texts per aggregate cost more than the rest of scoring).
+      const rank = new Int32Array(64);
+      sorted.forEach((text, i) => (rank[this.textIds.get(text)!] = i));
+      const ranks = new Int32Array(64);
       for (let key = 0; key < this.pending.length; key++) {
         if (this.pending[key] === undefined) continue;
         this.pending[key] = undefined;
-        const low = this.carriedBits[key * 2]!;
-        const high = this.carriedBits[key * 2 + 1]!;
-        const merged: string[] = [];
-        for (let i = 0; i < order.length && merged.length < MAX_CARRIED_VALUES; i++) {
-          const id = order[i]!;
-          if (((id < 32 ? low : high) & (1 << (id & 31))) !== 0) merged.push(this.texts[id]!);
+        let count = 0;
+        for (let half = 0; half < 2; half++) {
+          let bits = this.carriedBits[key * 2 + half]!;
+          while (bits !== 0) {
+            const low = bits & -bits;
+            const value = rank[half * 32 + 31 - Math.clz32(low)]!;
+            // Insertion into the sorted prefix: a handful of values.
+            let at = count++;
+            while (at > 0 && ranks[at - 1]! > value) {
+              ranks[at] = ranks[at - 1]!;
+              at--;
+            }
+            ranks[at] = value;
+            bits ^= low;
+          }
         }
+        const merged: string[] = new Array(Math.min(count, MAX_CARRIED_VALUES));
+        for (let i = 0; i < merged.length; i++) merged[i] = sorted[ranks[i]!]!;
         this.setList(key, merged);
       }
       return;
