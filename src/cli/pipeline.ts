@@ -117,7 +117,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     },
     collector,
   );
-  trace('records read');
+  trace(`records read (${read.fusedRows} of ${read.accepted} accepted rows by the fused fast path)`);
   outcome.inputs = read.inputs;
   outcome.uncountedErrors = read.dropped.errors;
   outcome.rejected = read.rejected;

@@ -17,6 +17,9 @@ const WARM_UP_ROWS = 200;
 /** Short texts remembered by their packed words, at most. */
 const MAX_PACKED_TEXTS = 50_000;
 
+/** The low n bytes of a word set, for n = 0…4. */
+const LOW_BYTES = Int32Array.of(0, 0xff, 0xffff, 0xffffff, -1);
+
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -92,6 +95,8 @@ export class FastRows implements RowRun {
     // check (each stops at that LF at the latest).
     // (No early return when there is none: one exit path, so V8 has seen it before it optimises the loop.)
     const limit = bytes.lastIndexOf(LF, end - 1) + 1;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const wordLimit = limit - 4;
     const { delimiter, roles, sites, items, siteCategory, itemCategory, period, collector, fileIndex } = this.setup;
     const { packedSites, packedItems, packedTexts } = this;
     const columns = roles.length;
@@ -149,18 +154,47 @@ export class FastRows implements RowRun {
             count = value;
           }
         } else {
-          // Ids and free text: packed into three words as they are scanned (exact up to PACKED_MAX bytes),
-          // then looked up by those words; longer ones by their bytes.
-          let w0 = 0;
-          let w1 = 0;
-          let w2 = 0;
-          while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) {
-            w2 = (w2 << 8) | (w1 >>> 24);
-            w1 = (w1 << 8) | (w0 >>> 24);
-            w0 = (w0 << 8) | b;
+          // Ids and free text: found by scanning, then read as three big-endian words ending at the field's
+          // end (the bytes before the field masked off: exact up to PACKED_MAX bytes) and looked up by those
+          // words; longer ones by their bytes.
+          for (;;) {
+            // Four bytes at a time while none is ≤ ',' (the word has a byte below 0x2d exactly when
+            // (x − 0x2d2d2d2d) & ~x & 0x80808080 ≠ 0), then byte by byte to it.
+            while (i < wordLimit) {
+              const x = view.getInt32(i, true);
+              if (((x - 0x2d2d2d2d) & ~x & 0x80808080) !== 0) break;
+              i += 4;
+            }
+            b = bytes[i]!;
+            while (b > 0x2c) b = bytes[++i]!;
+            if (b === delimiter || b === LF || b === CR || b === QUOTE) break;
             b = bytes[++i]!;
           }
           const length = i - fieldStart;
+          let w0 = 0;
+          let w1 = 0;
+          let w2 = 0;
+          if (length <= PACKED_MAX && length > 0) {
+            if (i >= PACKED_MAX) {
+              w0 = view.getInt32(i - 4);
+              if (length < 4) {
+                w0 &= LOW_BYTES[length]!;
+              } else if (length > 4) {
+                w1 = view.getInt32(i - 8);
+                if (length < 8) {
+                  w1 &= LOW_BYTES[length - 4]!;
+                } else if (length > 8) {
+                  w2 = view.getInt32(i - 12) & LOW_BYTES[length - 8]!;
+                }
+              }
+            } else {
+              for (let k = fieldStart; k < i; k++) {
+                w2 = (w2 << 8) | (w1 >>> 24);
+                w1 = (w1 << 8) | (w0 >>> 24);
+                w0 = (w0 << 8) | bytes[k]!;
+              }
+            }
+          }
           if (role === Role.Site) {
             site = length <= PACKED_MAX ? packedSites.find(w0, w1, w2, length) : sites.lookup(bytes, fieldStart, i);
             if (site < 0) break rows;

@@ -38,6 +38,7 @@ interface PartResult {
   partEnd: PartEnd;
   records: number;
   accepted: number;
+  fusedRows: number;
   rejected: RejectedRow[];
   dropped: { rows: number; errors: number };
   months: string[];
@@ -146,6 +147,7 @@ export async function startSecondPart(
       const merged = reader.result;
       merged.records += b.records;
       merged.accepted += b.accepted;
+      merged.fusedRows += b.fusedRows;
       const limit = options.keepRejected ?? Infinity;
       for (const row of b.rejected) {
         row.source.line += offset;

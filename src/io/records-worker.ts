@@ -50,6 +50,7 @@ async function readPart(request: PartRequest): Promise<void> {
       partEnd,
       records: result.records,
       accepted: result.accepted,
+      fusedRows: result.fusedRows,
       rejected: result.rejected,
       dropped: result.dropped,
       months: [...result.months],

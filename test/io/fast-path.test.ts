@@ -22,7 +22,13 @@ const cells = {
     '2026-10-01', '2026-10-31', '2026/10/5', '2026-9-30', '2026-10-1', '2026-11-01', '2026-02-29', '2024-02-29',
     '2026-10-32', '2026-13-01', '', '20261001', ' 2026-10-02', '"2026-10-03"', '2026-10-0x',
   ],
-  text: ['', '张三', '李四', ' 王五 ', '   ', '"引号""里"', '"有,逗号"', '"两\n行"', 'a"b', '备注'],
+  // Lengths 1 to 13 bytes (texts are read as up to three 4-byte words), low bytes that are not separators,
+  // and long text.
+  text: [
+    '', '张三', '李四', ' 王五 ', '   ', '"引号""里"', '"有,逗号"', '"两\n行"', 'a"b', '备注',
+    'a', 'ab', 'abc', 'abcd', 'abcde', 'abcdefg', 'abcdefgh', 'abcdefghi', 'abcdefghijk', 'abcdefghijkl',
+    'abcdefghijklm', '张三 (组长)', 'a+b#c', '路面有垃圾、烟头，未及时清理',
+  ],
 };
 
 /** Mostly well-formed values, so that rows wrong in exactly one cell are common. */
@@ -34,8 +40,8 @@ const line = fc.record({
   item: mostly(['C01-01', 'C01-03', ''], cells.item),
   count: mostly(['', '1', '2'], cells.count),
   date: mostly(['2026-10-01', '2026-10-31', '2026/10/5', ''], cells.date),
-  inspector: mostly(['', '张三', '李四'], cells.text),
-  note: mostly(['', '备注'], cells.text),
+  inspector: mostly(['', '张三', '李四', 'abc', 'abcdefghi'], cells.text),
+  note: mostly(['', '备注', 'a', 'abcde', '张三 (组长)'], cells.text),
   /** 0: as is; 1: a trailing empty field; 2: a trailing non-empty field; 3: one field short; 4: blank; 5: only commas */
   shape: fc.constantFrom(0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5),
   ending: fc.constantFrom('\n', '\n', '\n', '\n', '\r\n', '\r\n', '\r'),
@@ -79,6 +85,54 @@ async function read(file: string, generalOnly: boolean) {
     })).sort((a, b) => (a.site + a.item < b.site + b.item ? -1 : 1)),
   };
 }
+
+describe('the fused fast path', () => {
+  it('takes every plain row, whatever the length of its ids and texts (1 to 13 bytes)', async () => {
+    const dir = tempDir();
+    // Ids of each length, so the words a field is read as are masked at every length.
+    const siteIds = Array.from({ length: 13 }, (_, i) => 'S123456789ABC'.slice(0, i + 1));
+    const itemIds = Array.from({ length: 13 }, (_, i) => 'Cabcdefghijkl'.slice(0, i + 1));
+    const rules = [
+      'ruleset: { name: 长度测试, version: "1", full_score: 100 }',
+      'scoring: { unit_score: weighted_mean, coverage: inspected }',
+      'units:',
+      '  - { id: D01, name: 北湖区, group: 城区 }',
+      'categories:',
+      '  - id: K01',
+      '    name: 主次干道',
+      '    weight: 1',
+      '    items:',
+      ...itemIds.map((code) => `      - { code: ${code}, text: 条目${code}, points: 1 }`),
+      'sites:',
+      ...siteIds.map((id) => `  - { id: ${id}, name: 点位${id}, category: K01, unit: D01 }`),
+    ].join('\n');
+    writeFileSync(path.join(dir, 'rules.yaml'), `${rules}\n`);
+    const lengthRules = loadRules(path.join(dir, 'rules.yaml')).ruleSet!;
+    expect(lengthRules).toBeDefined();
+    const texts = ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'abcdef', 'abcdefg', 'abcdefgh', 'abcdefghi', 'abcdefghij',
+      'abcdefghijk', 'abcdefghijkl', 'abcdefghijklm', '张三', '张三 (组长)', '路面有垃圾、烟头，未及时清理'];
+    // The site first and small chunks, so that rows (and long ids) start at the very beginning of a buffer.
+    const lines = ['site_id,item_code,count,date,inspector,note'];
+    for (let i = 0; i < 3000; i++) {
+      const item = i % 5 === 0 ? '' : itemIds[(i * 7) % 13]!;
+      lines.push(`${siteIds[12 - (i % 13)]},${item},${item ? (i % 3) + 1 : ''},2026-10-${String((i % 28) + 1).padStart(2, '0')},${texts[i % 17]},${texts[(i * 3) % 17]}`);
+    }
+    const file = path.join(dir, 'lengths.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const readWith = async (generalOnly: boolean) => {
+      const collector = new FindingCollector(lengthRules);
+      const result = await readRecords([file], lengthRules, { generalOnly, period: '2026-10', chunkBytes: 61 }, collector);
+      const aggregates = collector.aggregates.map((a) => ({ site: a.site, item: a.item, n: a.n, inspectors: a.inspectors, notes: a.notes }));
+      return { result, aggregates };
+    };
+    const fast = await readWith(false);
+    const general = await readWith(true);
+    expect(fast.result.accepted).toBe(3000);
+    expect(fast.result.fusedRows).toBe(3000);
+    expect(general.result.fusedRows).toBe(0);
+    expect(fast.aggregates).toEqual(general.aggregates);
+  });
+});
 
 describe('fast paths agree with the general checks', () => {
   const headers = [
