@@ -660,8 +660,9 @@ export class FindingCollector {
     // Each source is one copy of "separator + FILE:" and the line's digits. The first one's separator is
     // written over the `skip` bytes before `at`, which are put back at the end.
     const skip = separator.length;
-    // A copy (Buffer#slice would be a view of the same bytes).
-    const kept = Uint8Array.prototype.slice.call(out, at - skip, at);
+    // Kept in a reused array: a slice or subarray of a Buffer is a new Buffer, costly once per ledger row.
+    const kept = skip <= this.kept.length ? this.kept : (this.kept = new Uint8Array(skip));
+    for (let k = 0; k < skip; k++) kept[k] = out[at - skip + k]!;
     const from = at;
     at -= skip;
     if (this.disorder[slot] === 1 || !this.filesInNaturalOrder()) {
@@ -678,9 +679,11 @@ export class FindingCollector {
         at = writeChain(out, at, segment.slabs, segment.blockNext, segment.head, segment.size, segment.offset, prefixes, [segment.file, 0]);
       }
     }
-    out.set(kept, from - skip);
+    for (let k = 0; k < skip; k++) out[from - skip + k] = kept[k]!;
     return at;
   }
+
+  private kept = new Uint8Array(8);
 
   private namesNeedQuoting(): boolean {
     if (this.quotingChecked !== this.files.length) {

@@ -36,20 +36,21 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   let at = out.write(`${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`, 0, 'utf8');
   const separator = Buffer.from(SOURCE_SEPARATOR, 'utf8');
   // Most cells repeat from row to row: the site's, the item's, and the numbers of an item found n times.
-  const siteCells = new Map<string, string>();
-  const itemCells = new Map<string, string>();
-  const numberCells = new Map<string, string>();
+  // They are kept as UTF-8 bytes, each with the comma that follows it.
+  const siteCells = new Map<string, Buffer>();
+  const itemCells = new Map<string, Buffer>();
+  const numberCells = new Map<string, Buffer>();
   // A run has one or two multipliers (1, and the rule set's for repeats), each one object.
   const multiplierTexts = new Map<Rational, string>();
   for (const e of scored.ledger) {
     let site = siteCells.get(e.site.id);
     if (site === undefined) {
-      site = [e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name].map(csvCell).join(',');
+      site = Buffer.from(`${[e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name].map(csvCell).join(',')},`, 'utf8');
       siteCells.set(e.site.id, site);
     }
     let item = itemCells.get(e.item.code);
     if (item === undefined) {
-      item = [e.item.code, e.item.text].map(csvCell).join(',');
+      item = Buffer.from(`${[e.item.code, e.item.text].map(csvCell).join(',')},`, 'utf8');
       itemCells.set(e.item.code, item);
     }
     let multiplier = multiplierTexts.get(e.multiplier);
@@ -60,15 +61,16 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
     const numbersKey = `${e.item.code}\u0000${e.n}\u0000${multiplier}`;
     let numbers = numberCells.get(numbersKey);
     if (numbers === undefined) {
-      numbers = [
-        e.n, e.points.toExactString(), e.multiplier.toExactString(), e.raw.toExactString(), e.applied.toExactString(),
+      const cells = [
+        e.n, e.points.toExactString(), multiplier, e.raw.toExactString(), e.applied.toExactString(),
         yesNo(e.veto), yesNo(e.repeat),
-      ].map(csvCell).join(',');
+      ];
+      numbers = Buffer.from(`${cells.map(csvCell).join(',')},`, 'utf8');
       numberCells.set(numbersKey, numbers);
     }
-    const before = `${site},${item},${numbers},`;
     const after = `,${[e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')].map(csvCell).join(',')}\r\n`;
-    const room = Buffer.byteLength(before) + Buffer.byteLength(after) + e.sourceBytesBound(separator.length);
+    // A UTF-16 code unit takes at most three UTF-8 bytes: a bound, without measuring the text.
+    const room = site.length + item.length + numbers.length + 3 * after.length + e.sourceBytesBound(separator.length);
     if (at + room > out.length && at > 0) {
       yield out.subarray(0, at);
       next();
@@ -82,14 +84,19 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
       buffers[turn] = out = grown;
     };
     reserve(room);
-    at += out.write(before, at, 'utf8');
+    out.set(site, at);
+    at += site.length;
+    out.set(item, at);
+    at += item.length;
+    out.set(numbers, at);
+    at += numbers.length;
     const start = at;
     at = e.writeSources(out, at, separator);
     if (at < 0) {
       // Record ids, or a file name CSV must quote: the column is made as text.
       const text = csvCell(e.sourceLabels().join(SOURCE_SEPARATOR));
       at = start;
-      reserve(Buffer.byteLength(text) + Buffer.byteLength(after));
+      reserve(3 * (text.length + after.length));
       at += out.write(text, at, 'utf8');
     }
     at += out.write(after, at, 'utf8');
