@@ -1,8 +1,22 @@
 // Exact rational arithmetic on bigint (SPEC §4.5): scores, weights and means are never binary floats.
 
+/** Below this, a bigint converts to a double exactly and back. */
+const SAFE = 2n ** 53n;
+
 function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
+  if (a < SAFE && b < SAFE) {
+    // Scores, weights and counts are small: Euclid on doubles is exact here, and far cheaper than on bigints.
+    let x = Number(a);
+    let y = Number(b);
+    while (y !== 0) {
+      const t = x % y;
+      x = y;
+      y = t;
+    }
+    return BigInt(x);
+  }
   while (b !== 0n) {
     const t = a % b;
     a = b;
@@ -30,6 +44,7 @@ export class Rational {
       n = -n;
       d = -d;
     }
+    if (d === 1n) return new Rational(n, d);
     const g = gcd(n, d);
     return g > 1n ? new Rational(n / g, d / g) : new Rational(n, d);
   }
@@ -73,6 +88,8 @@ export class Rational {
   }
 
   mul(other: Rational): Rational {
+    if (other.den === 1n && other.num === 1n) return this;
+    if (this.den === 1n && this.num === 1n) return other;
     return Rational.of(this.num * other.num, this.den * other.den);
   }
 

@@ -892,6 +892,8 @@ export function score(input: ScoreInput): ScoreOutput {
 
   const ledger: LedgerEntry[] = [];
   const sites: SiteScore[] = [];
+  // A repeat is marked only where the multiplier raises it.
+  const repeatRaises = options.repeatMultiplier.cmp(Rational.ONE) > 0;
   const itemStats = new Map<string, ItemStat>();
   for (const site of [...ruleSet.sites].sort((a, b) => compareText(a.id, b.id))) {
     const inspected = options.coverage === 'all' || collector.isVisited(site.id);
@@ -901,6 +903,8 @@ export function score(input: ScoreInput): ScoreOutput {
       continue;
     }
     const aggregates = (findingsBySite.get(site.id) ?? []).sort((a, b) => compareText(a.item, b.item));
+    const unit = ruleSet.unitById.get(site.unit)!;
+    const category = ruleSet.categoryById.get(site.category)!;
     let applied = Rational.ZERO;
     let veto = false;
     for (const aggregate of aggregates) {
@@ -913,8 +917,8 @@ export function score(input: ScoreInput): ScoreOutput {
       veto ||= item.veto;
       ledger.push({
         site,
-        unit: ruleSet.unitById.get(site.unit)!,
-        category: ruleSet.categoryById.get(site.category)!,
+        unit,
+        category,
         item,
         n: aggregate.n,
         points: item.points,
@@ -922,7 +926,7 @@ export function score(input: ScoreInput): ScoreOutput {
         raw,
         applied: entryApplied,
         veto: item.veto,
-        repeat: multiplier.cmp(Rational.ONE) > 0,
+        repeat: repeat && repeatRaises,
         sourceCount: aggregate.size,
         sourceLabels: () => collector.sourceLabels(aggregate),
         writeSources: (out, at, separator) => collector.writeSources(aggregate, out, at, separator),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mean, Rational, weightedMean } from '../../src/core/rational.js';
 
@@ -46,5 +47,29 @@ describe('Rational', () => {
 
   it('rejects what is not a plain decimal', () => {
     for (const text of ['', '1e3', '1,5', '.5', '5.', 'abc', '--1']) expect(Rational.parseDecimal(text)).toBeUndefined();
+  });
+
+  it('keeps every value in lowest terms, for small numbers and past 2^53 alike', () => {
+    const referenceGcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : referenceGcd(b, a % b));
+    // Small values, values either side of 2^53, and large ones.
+    const big = fc.oneof(
+      fc.bigInt({ min: -1000n, max: 1000n }),
+      fc.bigInt({ min: 2n ** 53n - 50n, max: 2n ** 53n + 50n }),
+      fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }),
+    );
+    fc.assert(
+      fc.property(big, big, big, (n, d, k) => {
+        fc.pre(d !== 0n && k !== 0n);
+        const r = Rational.of(n * k, d * k);
+        const g = referenceGcd(n, d);
+        const sign = d < 0n ? -1n : 1n;
+        expect(r.num).toBe((sign * n) / g);
+        expect(r.den).toBe((sign * d) / g);
+        expect(r.mul(Rational.ONE)).toEqual(r);
+        expect(Rational.ONE.mul(r)).toEqual(r);
+        expect(r.mul(Rational.of(2n)).eq(r.add(r))).toBe(true);
+      }),
+      { numRuns: 500, seed: 11 },
+    );
   });
 });
