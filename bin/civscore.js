@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-const { main } = await import('../dist/cli/main.js');
+// The bundle of dist/ (scripts/bundle.mjs): one file to load instead of some forty modules.
+const { main } = await import('../dist/bundle/main.js');
 
 // `civscore … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
