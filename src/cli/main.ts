@@ -57,7 +57,10 @@ export interface MainIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). */
+/**
+ * Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). It resolves
+ * only when everything the command does is done: bin/civscore.js then exits at once if the streams are flushed.
+ */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   trace('main started');
   const env = io.env ?? process.env;

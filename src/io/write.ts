@@ -9,7 +9,7 @@
 // so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rm, rmSync, statSync, write, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, write, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
@@ -201,8 +201,7 @@ export async function writeFilesAtomically(dir: string, files: readonly OutputFi
     }
     // An existing output is first renamed aside, then the new one renamed to its name. Renaming straight
     // over it would be one step, but on ext4 replacing a file makes the kernel write the new file's data
-    // out there and then (auto_da_alloc): seconds for a province's ledger. The old files are removed last,
-    // in the background, as nothing waits for that.
+    // out there and then (auto_da_alloc): seconds for a province's ledger. The old files are removed last.
     const aside: string[] = [];
     for (const [temporary, target] of staged) {
       const old = `${temporary}-old`;
@@ -222,10 +221,22 @@ export async function writeFilesAtomically(dir: string, files: readonly OutputFi
       if (moved) aside.push(old);
     }
     syncFolder(dir);
-    for (const old of aside) rm(old, { force: true }, () => {});
+    for (const old of aside) unlinkOld(old);
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
     throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`, `无法写入 ${dir}：${(error as Error).message}`);
+  }
+}
+
+/**
+ * Removes a previous output renamed aside: at once (a few milliseconds even for a province's ledger), so the
+ * run ends with nothing left to wait for; a failure leaves a stale temporary that the next run removes.
+ */
+function unlinkOld(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // best effort: see removeStaleTemporaries
   }
 }
 
