@@ -69,6 +69,10 @@ export class FastRows implements RowRun {
   /** Rows read and accepted by the fast path, in all calls. */
   accepted = 0;
   private lastMonth = -2;
+  private dateHead = 0;
+  private dateMiddle = 0;
+  private dateTail = -1;
+  private dateMonth = -1;
   private calls = 0;
   private readonly packedSites: PackedKeys;
   private readonly packedItems: PackedKeys;
@@ -97,6 +101,12 @@ export class FastRows implements RowRun {
     const limit = bytes.lastIndexOf(LF, end - 1) + 1;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const wordLimit = limit - 4;
+    // The last canonical date read, as its bytes (three words) and month; the tail is −1 until there is one.
+    const dateLimit = limit - 10;
+    let dateHead = this.dateHead;
+    let dateMiddle = this.dateMiddle;
+    let dateTail = this.dateTail;
+    let dateMonth = this.dateMonth;
     const { delimiter, roles, sites, items, siteCategory, itemCategory, period, collector, fileIndex } = this.setup;
     const { packedSites, packedItems, packedTexts } = this;
     const columns = roles.length;
@@ -127,20 +137,33 @@ export class FastRows implements RowRun {
         } else if (role === Role.Date) {
           // The usual YYYY-MM-DD is read in place; any other spelling goes through parseDateBytes.
           if (b !== delimiter && b !== LF && b !== CR) {
-            let date = -1;
-            if (bytes[i + 4] === 0x2d && bytes[i + 7] === 0x2d) {
-              date = canonicalDate(bytes, i);
-              if (date >= 0) {
-                i += 10;
-                b = bytes[i]!;
+            // Rows come mostly in date order: the same ten bytes as the last YYYY-MM-DD read are that date.
+            if (i < dateLimit && view.getInt32(i) === dateHead && view.getInt32(i + 4) === dateMiddle && view.getUint16(i + 8) === dateTail) {
+              i += 10;
+              b = bytes[i]!;
+              month = dateMonth;
+            } else {
+              let date = -1;
+              if (bytes[i + 4] === 0x2d && bytes[i + 7] === 0x2d) {
+                date = canonicalDate(bytes, i);
+                if (date >= 0) {
+                  if (i < dateLimit) {
+                    dateHead = view.getInt32(i);
+                    dateMiddle = view.getInt32(i + 4);
+                    dateTail = view.getUint16(i + 8);
+                    dateMonth = (date / 100) | 0;
+                  }
+                  i += 10;
+                  b = bytes[i]!;
+                }
               }
+              if (date < 0) {
+                while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
+                date = parseDateBytes(bytes, fieldStart, i);
+                if (date < 0) break rows;
+              }
+              month = (date / 100) | 0;
             }
-            if (date < 0) {
-              while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
-              date = parseDateBytes(bytes, fieldStart, i);
-              if (date < 0) break rows;
-            }
-            month = (date / 100) | 0;
             if (period >= 0 && month !== period) break rows;
           }
         } else if (role === Role.Count) {
@@ -242,6 +265,10 @@ export class FastRows implements RowRun {
       done++;
       pos = i;
     }
+    this.dateHead = dateHead;
+    this.dateMiddle = dateMiddle;
+    this.dateTail = dateTail;
+    this.dateMonth = dateMonth;
     this.lines = done;
     this.accepted += done;
     this.setup.counter.rows += done;
@@ -270,7 +297,10 @@ function canonicalDate(bytes: Uint8Array, i: number): number {
   const month = m0 * 10 + m1;
   const day = d0 * 10 + d1;
   if (month < 1 || month > 12 || day < 1) return -1;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  if (day > 28) {
+    // Only the last days of a month need the calendar (and only February a leap-year test).
+    const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  }
   return (year * 100 + month) * 100 + day;
 }
