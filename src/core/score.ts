@@ -89,6 +89,21 @@ function writeChain(
     const slab = slabs[block >>> SLAB_BLOCKS_SHIFT]!;
     const start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
     const count = Math.min(BLOCK_LINES, size - i);
+    if (count === BLOCK_LINES && (nextRun >= i + BLOCK_LINES || nextRun < i)) {
+      // A full block within one file run. Its lines rise, so when the first and the last have as many
+      // digits every source is as long: the prefix is copied in doubling runs (5 copies instead of 16; the
+      // digits copied along are overwritten), then each line's digits are written in place.
+      const first = slab[start]! + offset;
+      const digits = digitCount(first);
+      if (digitCount(slab[start + BLOCK_LINES - 1]! + offset) === digits) {
+        const length = prefix.length + digits;
+        out.set(prefix, at);
+        for (let filled = 1; filled < BLOCK_LINES; filled *= 2) out.copyWithin(at + filled * length, at, at + filled * length);
+        for (let j = 0; j < BLOCK_LINES; j++) putNumber(out, at + j * length + prefix.length, slab[start + j]! + offset);
+        at += BLOCK_LINES * length;
+        continue;
+      }
+    }
     for (let j = 0; j < count; j++) {
       if (i + j === nextRun) {
         run += 2;
@@ -728,12 +743,16 @@ export class FindingCollector {
 /** "00" … "99" as byte pairs, to write two digits per division. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
+/** How many decimal digits a non-negative integer has. */
+function digitCount(value: number): number {
+  return value < 100_000
+    ? value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10_000 ? 4 : 5
+    : value < 10_000_000 ? (value < 1_000_000 ? 6 : 7) : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+}
+
 /** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */
 function putNumber(out: Uint8Array, at: number, value: number): number {
-  const digits =
-    value < 100_000
-      ? value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10_000 ? 4 : 5
-      : value < 10_000_000 ? (value < 1_000_000 ? 6 : 7) : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+  const digits = digitCount(value);
   const end = at + digits;
   let p = end;
   let rest = value;

@@ -75,6 +75,41 @@ describe('FindingCollector', () => {
     });
   }
 
+  it('writes sources as bytes exactly as it labels them (lines across digit counts, several files, imported parts)', () => {
+    const written = (collector: FindingCollector) => {
+      const separator = Buffer.from('; ', 'utf8');
+      return collector.aggregates.map((a) => {
+        const out = new Uint8Array(8 + collector.sourceBytesBound(a, separator.length));
+        const end = collector.writeSources(a, out, 8, separator);
+        return Buffer.from(out.subarray(8, end)).toString('utf8');
+      });
+    };
+    fc.assert(
+      fc.property(
+        fc.array(finding, { minLength: 100, maxLength: 2000, size: 'max' }),
+        // First lines just below a power of ten, so blocks of 16 sources cross a digit count.
+        fc.constantFrom(2, 90, 9985, 99_990, 999_999_950),
+        fc.nat(2000),
+        fc.nat(2000),
+        (findings, firstLine, fileCut, partCut) => {
+          const main = new FindingCollector(ruleSet);
+          const a = main.fileIndex('a.csv');
+          const b = main.fileIndex('月报/b.csv');
+          const cut = Math.min(fileCut, findings.length);
+          const split = Math.min(cut + partCut, findings.length);
+          collect(findings.slice(0, cut), main, a, firstLine);
+          collect(findings.slice(cut, split), main, b, firstLine);
+          const other = new FindingCollector(ruleSet);
+          collect(findings.slice(split), other, other.fileIndex('月报/b.csv'), 2);
+          main.importPart(other.exportPart(), b, firstLine + split - cut - 2);
+          expect(written(main)).toEqual(main.aggregates.map((agg) => main.sourceLabels(agg).join('; ')));
+        },
+      ),
+      // A failure is reported as found: shrinking arrays this long would take minutes.
+      { numRuns: 60, seed: 14, endOnFailure: true },
+    );
+  });
+
   it('gives the same after a second part is collected elsewhere and imported', () => {
     fc.assert(
       fc.property(fc.array(finding, { minLength: 200, maxLength: 1500, size: 'max' }), fc.nat(1500), (findings, cut) => {
