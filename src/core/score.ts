@@ -129,9 +129,13 @@ function copyChain(slabs: readonly Int32Array[], blockNext: Int32Array, head: nu
   }
 }
 
-/** Lines per block (16 × 4 bytes: one cache line) and blocks per slab (1 MiB). */
+/**
+ * Lines per block (16 × 4 bytes: one cache line) and blocks per slab (64 KiB). Slabs are small so that new
+ * ones are needed many times while V8 is still learning the reader's hot path: a first new slab after it had
+ * optimised that path threw the optimised code away.
+ */
 const BLOCK_LINES = 16;
-const SLAB_BLOCKS_SHIFT = 14;
+const SLAB_BLOCKS_SHIFT = 10;
 const SLAB_BLOCKS = 1 << SLAB_BLOCKS_SHIFT;
 /** Past this many distinct values of one kind in one aggregate its list is long settled: stop remembering. */
 const MAX_REMEMBERED_VALUES = 512;
@@ -585,7 +589,10 @@ export class FindingCollector {
     const block = this.blocksUsed++;
     if (block >>> SLAB_BLOCKS_SHIFT >= this.slabs.length) {
       this.slabs.push(new Int32Array(SLAB_BLOCKS * BLOCK_LINES));
-      this.blockNext = grownInt32(this.blockNext, this.slabs.length * SLAB_BLOCKS);
+      // Doubling: the links are copied O(log n) times, not once per slab.
+      if (this.blockNext.length < this.slabs.length * SLAB_BLOCKS) {
+        this.blockNext = grownInt32(this.blockNext, Math.max(this.slabs.length * SLAB_BLOCKS, 2 * this.blockNext.length));
+      }
     }
     return block;
   }
