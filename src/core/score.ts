@@ -439,9 +439,20 @@ export class FindingCollector {
       const rank = new Int32Array(64);
       sorted.forEach((text, i) => (rank[this.textIds.get(text)!] = i));
       const ranks = new Int32Array(64);
+      // Large months give many aggregates the same texts (every inspector, say): one list per bit set.
+      const lists = new Map<number, Map<number, string[]>>();
       for (let key = 0; key < this.pending.length; key++) {
         if (this.pending[key] === undefined) continue;
         this.pending[key] = undefined;
+        const lowBits = this.carriedBits[key * 2]!;
+        const highBits = this.carriedBits[key * 2 + 1]!;
+        let byHigh = lists.get(lowBits);
+        if (byHigh === undefined) lists.set(lowBits, (byHigh = new Map()));
+        const known = byHigh.get(highBits);
+        if (known !== undefined) {
+          this.setList(key, known);
+          continue;
+        }
         let count = 0;
         for (let half = 0; half < 2; half++) {
           let bits = this.carriedBits[key * 2 + half]!;
@@ -460,6 +471,7 @@ export class FindingCollector {
         }
         const merged: string[] = new Array(Math.min(count, MAX_CARRIED_VALUES));
         for (let i = 0; i < merged.length; i++) merged[i] = sorted[ranks[i]!]!;
+        byHigh.set(highBits, merged);
         this.setList(key, merged);
       }
       return;

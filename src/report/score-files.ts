@@ -40,6 +40,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   const siteCells = new Map<string, Buffer>();
   const itemCells = new Map<string, Buffer>();
   const numberCells = new Map<string, Buffer>();
+  const afterCells = new Map<readonly string[], Map<readonly string[], Map<readonly string[], string>>>();
   // A run has one or two multipliers (1, and the rule set's for repeats), each one object.
   const multiplierTexts = new Map<Rational, string>();
   for (const e of scored.ledger) {
@@ -68,7 +69,16 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
       numbers = Buffer.from(`${cells.map(csvCell).join(',')},`, 'utf8');
       numberCells.set(numbersKey, numbers);
     }
-    const after = `,${[e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')].map(csvCell).join(',')}\r\n`;
+    // Many entries of a large month carry the very same lists (see FindingCollector.settleAll): by identity.
+    let byNotes = afterCells.get(e.inspectors);
+    if (byNotes === undefined) afterCells.set(e.inspectors, (byNotes = new Map()));
+    let byPhotos = byNotes.get(e.notes);
+    if (byPhotos === undefined) byNotes.set(e.notes, (byPhotos = new Map()));
+    let after = byPhotos.get(e.photos);
+    if (after === undefined) {
+      after = `,${[e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')].map(csvCell).join(',')}\r\n`;
+      byPhotos.set(e.photos, after);
+    }
     // A UTF-16 code unit takes at most three UTF-8 bytes: a bound, without measuring the text.
     const room = site.length + item.length + numbers.length + 3 * after.length + e.sourceBytesBound(separator.length);
     if (at + room > out.length && at > 0) {
