@@ -293,7 +293,10 @@ export class FindingCollector {
   get aggregates(): readonly FindingAggregate[] {
     this.settleAll();
     for (let i = 0; i < this.list.length; i++) {
-      this.list[i]!.n = this.counts[i]!;
+      // A whole number as a small integer where it is one: a float stored in a field that held an integer
+      // changes the shape of every aggregate (measured: a third of scoring's time in a fresh process).
+      const n = this.counts[i]!;
+      this.list[i]!.n = n <= 0x3fffffff ? n | 0 : n;
       this.list[i]!.size = this.sizes[i]! + this.imported[i]!;
     }
     return this.list;
