@@ -51,9 +51,9 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
       report('RULES_DUPLICATE_ID', [...path, 'id'], { kind: 'unit', kindZh: KIND_ZH.unit!, id, first: describe([...first, 'id']) });
       return;
     }
-    const unit: Unit = { id, name: str(entry.name) ?? id, group: str(entry.group) ?? '' };
-    const parent = str(entry.parent);
-    if (parent !== undefined) unit.parent = parent;
+    // Every unit (site, category, item) has all its fields, absent ones undefined: objects of one shape keep
+    // the code that reads them monomorphic.
+    const unit: Unit = { id, name: str(entry.name) ?? id, group: str(entry.group) ?? '', parent: str(entry.parent) };
     units.push(unit);
     unitById.set(id, unit);
     unitPath.set(id, path);
@@ -114,13 +114,10 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
       name: str(entry.name) ?? id,
       weight: num(entry.weight) ?? Rational.ONE,
       items: [],
+      lead: str(entry.lead),
+      quota: typeof entry.quota === 'number' ? entry.quota : undefined,
     };
-    const lead = str(entry.lead);
-    if (lead !== undefined) {
-      category.lead = lead;
-      checkUnitRef(lead, [...path, 'lead'], 'lead');
-    }
-    if (typeof entry.quota === 'number') category.quota = entry.quota;
+    if (category.lead !== undefined) checkUnitRef(category.lead, [...path, 'lead'], 'lead');
     list(entry.items).forEach((itemEntry, itemIndex) => {
       if (!isObj(itemEntry)) return;
       const code = str(itemEntry.code);
@@ -142,8 +139,7 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
       if (points !== undefined && cap !== undefined && cap.cmp(points) < 0) {
         report('RULES_CAP_BELOW_POINTS', [...ipath, 'cap'], { code, cap: cap.toExactString(), points: points.toExactString() });
       }
-      const item: Item = { code, text: str(itemEntry.text) ?? '', category: id, points: points ?? Rational.ZERO, veto };
-      if (cap !== undefined) item.cap = cap;
+      const item: Item = { code, text: str(itemEntry.text) ?? '', category: id, points: points ?? Rational.ZERO, veto, cap };
       category.items.push(item);
       itemByCode.set(code, item);
       itemPath.set(code, ipath);
@@ -167,20 +163,17 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
       report('RULES_DUPLICATE_ID', [...path, 'id'], { kind: 'site', kindZh: KIND_ZH.site!, id, first: describe([...first, 'id']) });
       return;
     }
-    const site: Site = { id, name: str(entry.name) ?? id, category: str(entry.category) ?? '', unit: str(entry.unit) ?? '' };
+    const site: Site = {
+      id, name: str(entry.name) ?? id, category: str(entry.category) ?? '', unit: str(entry.unit) ?? '',
+      address: str(entry.address), lead: str(entry.lead),
+    };
     if (!categoryById.has(site.category)) {
       report('RULES_UNKNOWN_REF', [...path, 'category'], {
         field: 'category', id: site.category, kind: 'category', kindZh: KIND_ZH.category!,
       });
     }
     checkUnitRef(site.unit, [...path, 'unit'], 'unit');
-    const address = str(entry.address);
-    if (address !== undefined) site.address = address;
-    const lead = str(entry.lead);
-    if (lead !== undefined) {
-      site.lead = lead;
-      checkUnitRef(lead, [...path, 'lead'], 'lead');
-    }
+    if (site.lead !== undefined) checkUnitRef(site.lead, [...path, 'lead'], 'lead');
     sites.push(site);
     siteById.set(id, site);
     sitePath.set(id, path);

@@ -472,8 +472,10 @@ export class FindingCollector {
             bits ^= low;
           }
         }
-        const merged: string[] = new Array(Math.min(count, MAX_CARRIED_VALUES));
-        for (let i = 0; i < merged.length; i++) merged[i] = sorted[ranks[i]!]!;
+        // Pushed, not preallocated: a preallocated array has another shape (holey), and lists of two shapes
+        // cost the ledger writer a deoptimisation.
+        const merged: string[] = [];
+        for (let i = 0; i < count && i < MAX_CARRIED_VALUES; i++) merged.push(sorted[ranks[i]!]!);
         byHigh.set(highBits, merged);
         this.setList(key, merged);
       }
@@ -765,11 +767,16 @@ export class FindingCollector {
 /** "00" … "99" as byte pairs, to write two digits per division. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
-/** How many decimal digits a non-negative integer has. */
+/**
+ * How many decimal digits a non-negative integer has. Every comparison is made every time: one first made
+ * past the millionth line of a file would throw away V8's optimised ledger code.
+ */
 function digitCount(value: number): number {
-  return value < 100_000
-    ? value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : value < 10_000 ? 4 : 5
-    : value < 10_000_000 ? (value < 1_000_000 ? 6 : 7) : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+  return (
+    1 + (value >= 10 ? 1 : 0) + (value >= 100 ? 1 : 0) + (value >= 1000 ? 1 : 0) + (value >= 10_000 ? 1 : 0) +
+    (value >= 100_000 ? 1 : 0) + (value >= 1_000_000 ? 1 : 0) + (value >= 10_000_000 ? 1 : 0) +
+    (value >= 100_000_000 ? 1 : 0) + (value >= 1_000_000_000 ? 1 : 0)
+  );
 }
 
 /** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */

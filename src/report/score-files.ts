@@ -10,6 +10,19 @@ import { componentLabel } from './labels.js';
 
 const yesNo = (value: boolean): string => (value ? '是' : '否');
 
+/** CSV cells, each followed by a comma, as UTF-8 bytes (a function of its own for the reason below). */
+function cellsBytes(cells: readonly string[]): Buffer {
+  return Buffer.from(`${cells.map(csvCell).join(',')},`, 'utf8');
+}
+
+/**
+ * The ledger's last cells (测评员, 备注, 照片) and the line end. On its own: empty lists and full ones are
+ * arrays of different shapes, which would cost the ledger writer's optimised code a deoptimisation.
+ */
+function listCells(inspectors: readonly string[], notes: readonly string[], photos: readonly string[]): string {
+  return `,${csvCell(inspectors.join('; '))},${csvCell(notes.join('; '))},${csvCell(photos.join('; '))}\r\n`;
+}
+
 const LEDGER_HEADER: Cell[] = [
   '单位编号', '单位', '点位编号', '点位', '测评项目', '测评标准编号', '测评标准', '数量', '单项分值', '倍数',
   '应扣分', '实扣分', '一票否决', '重复出现', '来源', '测评员', '备注', '照片',
@@ -46,12 +59,12 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   for (const e of scored.ledger) {
     let site = siteCells.get(e.site.id);
     if (site === undefined) {
-      site = Buffer.from(`${[e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name].map(csvCell).join(',')},`, 'utf8');
+      site = cellsBytes([e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name]);
       siteCells.set(e.site.id, site);
     }
     let item = itemCells.get(e.item.code);
     if (item === undefined) {
-      item = Buffer.from(`${[e.item.code, e.item.text].map(csvCell).join(',')},`, 'utf8');
+      item = cellsBytes([e.item.code, e.item.text]);
       itemCells.set(e.item.code, item);
     }
     let multiplier = multiplierTexts.get(e.multiplier);
@@ -62,11 +75,12 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
     const numbersKey = `${e.item.code}\u0000${e.n}\u0000${multiplier}`;
     let numbers = numberCells.get(numbersKey);
     if (numbers === undefined) {
-      const cells = [
-        e.n, e.points.toExactString(), multiplier, e.raw.toExactString(), e.applied.toExactString(),
-        yesNo(e.veto), yesNo(e.repeat),
-      ];
-      numbers = Buffer.from(`${cells.map(csvCell).join(',')},`, 'utf8');
+      // One template, no array: a mixed array of numbers and strings here cost a deoptimisation.
+      numbers = Buffer.from(
+        `${e.n},${csvCell(e.points.toExactString())},${csvCell(multiplier)},${csvCell(e.raw.toExactString())},` +
+          `${csvCell(e.applied.toExactString())},${yesNo(e.veto)},${yesNo(e.repeat)},`,
+        'utf8',
+      );
       numberCells.set(numbersKey, numbers);
     }
     // Many entries of a large month carry the very same lists (see FindingCollector.settleAll): by identity.
@@ -76,7 +90,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
     if (byPhotos === undefined) byNotes.set(e.notes, (byPhotos = new Map()));
     let after = byPhotos.get(e.photos);
     if (after === undefined) {
-      after = `,${[e.inspectors.join('; '), e.notes.join('; '), e.photos.join('; ')].map(csvCell).join(',')}\r\n`;
+      after = listCells(e.inspectors, e.notes, e.photos);
       byPhotos.set(e.photos, after);
     }
     // A UTF-16 code unit takes at most three UTF-8 bytes: a bound, without measuring the text.
