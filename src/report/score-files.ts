@@ -4,7 +4,7 @@ import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
 import type { Rational } from '../core/rational.js';
 import { leadOf, type ScoreOutput } from '../core/score.js';
-import type { RuleSet } from '../core/types.js';
+import type { Item, RuleSet } from '../core/types.js';
 import { csvCell, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
 
@@ -21,6 +21,13 @@ function cellsBytes(cells: readonly string[]): Buffer {
  */
 function listCells(inspectors: readonly string[], notes: readonly string[], photos: readonly string[]): string {
   return `,${csvCell(inspectors.join('; '))},${csvCell(notes.join('; '))},${csvCell(photos.join('; '))}\r\n`;
+}
+
+/** The ledger's last cells for one inspectors list, with the notes and photos lists they were made with. */
+interface AfterCells {
+  notes: readonly string[];
+  photos: readonly string[];
+  cells: string;
 }
 
 const LEDGER_HEADER: Cell[] = [
@@ -52,10 +59,22 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   // They are kept as UTF-8 bytes, each with the comma that follows it.
   const siteCells = new Map<string, Buffer>();
   const itemCells = new Map<string, Buffer>();
-  const numberCells = new Map<string, Buffer>();
-  const afterCells = new Map<readonly string[], Map<readonly string[], Map<readonly string[], string>>>();
-  // A run has one or two multipliers (1, and the rule set's for repeats), each one object.
-  const multiplierTexts = new Map<Rational, string>();
+  // The numbers depend on the item, the multiplier and n alone (raw = points × n × multiplier, applied =
+  // min(raw, cap)): found by identity and count, without a key string per row.
+  const numberCells = new Map<Item, Map<Rational, Map<number, Buffer>>>();
+  // Texts of the rule set's own numbers (points, caps, multipliers): a few objects, each written once.
+  const ruleNumberTexts = new Map<Rational, string>();
+  const ruleNumberText = (value: Rational): string => {
+    let text = ruleNumberTexts.get(value);
+    if (text === undefined) {
+      text = value.toExactString();
+      ruleNumberTexts.set(value, text);
+    }
+    return text;
+  };
+  // Large months give many entries the very same lists (see FindingCollector.settleAll): the cells of the
+  // last lists seen with each inspectors list, by identity.
+  const afterCells = new Map<readonly string[], AfterCells>();
   for (const e of scored.ledger) {
     let site = siteCells.get(e.site.id);
     if (site === undefined) {
@@ -67,32 +86,29 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
       item = cellsBytes([e.item.code, e.item.text]);
       itemCells.set(e.item.code, item);
     }
-    let multiplier = multiplierTexts.get(e.multiplier);
-    if (multiplier === undefined) {
-      multiplier = e.multiplier.toExactString();
-      multiplierTexts.set(e.multiplier, multiplier);
-    }
-    const numbersKey = `${e.item.code}\u0000${e.n}\u0000${multiplier}`;
-    let numbers = numberCells.get(numbersKey);
+    let byMultiplier = numberCells.get(e.item);
+    if (byMultiplier === undefined) numberCells.set(e.item, (byMultiplier = new Map()));
+    let byCount = byMultiplier.get(e.multiplier);
+    if (byCount === undefined) byMultiplier.set(e.multiplier, (byCount = new Map()));
+    let numbers = byCount.get(e.n);
     if (numbers === undefined) {
+      const raw = e.raw.toExactString();
+      // applied is raw itself or the item's cap.
+      const applied = e.applied === e.raw ? raw : ruleNumberText(e.applied);
       // One template, no array: a mixed array of numbers and strings here cost a deoptimisation.
       numbers = Buffer.from(
-        `${e.n},${csvCell(e.points.toExactString())},${csvCell(multiplier)},${csvCell(e.raw.toExactString())},` +
-          `${csvCell(e.applied.toExactString())},${yesNo(e.veto)},${yesNo(e.repeat)},`,
+        `${e.n},${csvCell(ruleNumberText(e.points))},${csvCell(ruleNumberText(e.multiplier))},${csvCell(raw)},` +
+          `${csvCell(applied)},${yesNo(e.veto)},${yesNo(e.repeat)},`,
         'utf8',
       );
-      numberCells.set(numbersKey, numbers);
+      byCount.set(e.n, numbers);
     }
-    // Many entries of a large month carry the very same lists (see FindingCollector.settleAll): by identity.
-    let byNotes = afterCells.get(e.inspectors);
-    if (byNotes === undefined) afterCells.set(e.inspectors, (byNotes = new Map()));
-    let byPhotos = byNotes.get(e.notes);
-    if (byPhotos === undefined) byNotes.set(e.notes, (byPhotos = new Map()));
-    let after = byPhotos.get(e.photos);
-    if (after === undefined) {
-      after = listCells(e.inspectors, e.notes, e.photos);
-      byPhotos.set(e.photos, after);
+    let lists = afterCells.get(e.inspectors);
+    if (lists === undefined || lists.notes !== e.notes || lists.photos !== e.photos) {
+      lists = { notes: e.notes, photos: e.photos, cells: listCells(e.inspectors, e.notes, e.photos) };
+      afterCells.set(e.inspectors, lists);
     }
+    const after = lists.cells;
     // A UTF-16 code unit takes at most three UTF-8 bytes: a bound, without measuring the text.
     const room = site.length + item.length + numbers.length + 3 * after.length + e.sourceBytesBound(separator.length);
     if (at + room > out.length && at > 0) {
