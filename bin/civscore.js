@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The bundle of dist/ (scripts/bundle.mjs): one file to load instead of some forty modules.
-const { main } = await import('../dist/bundle/main.js');
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+// The bundle of dist/ (scripts/bundle.mjs), loaded with V8's code cache (see load-bundle.cjs).
+const { load, codeCacheStats } = createRequire(import.meta.url)('./load-bundle.cjs');
+const { main } = load(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)));
+if (process.env.CIVSCORE_TRACE) {
+  const { scripts, cached, rejected } = codeCacheStats();
+  process.stderr.write(`civscore: bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected) (+${Math.round(performance.now())} ms)\n`);
+}
 
 // `civscore … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {

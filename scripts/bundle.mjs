@@ -5,7 +5,7 @@
 // playwright-core, yaml and ajv through require) stay outside.
 //
 //   node scripts/bundle.mjs      (run by `npm run build`, after tsc)
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,19 @@ rmSync(outDir, { recursive: true, force: true });
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 const external = (id) => builtins.has(id) || id.startsWith('node:') || /^(exceljs|playwright-core)(\/|$)/.test(id);
 const bundle = await rolldown({
-  input: { main: join(root, 'dist/cli/main.js'), 'records-worker': join(root, 'dist/io/records-worker.js') },
+  input: { main: join(root, 'dist/cli/main.js'), 'records-worker-body': join(root, 'dist/io/records-worker.js') },
   platform: 'node',
   external,
   logLevel: 'warn',
 });
-await bundle.write({ dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+// CommonJS, so that bin/load-bundle.cjs can compile each file with V8's code cache (Node 20 has no code
+// cache for ES modules); the folder's package.json makes its .js files CommonJS.
+await bundle.write({ dir: outDir, format: 'cjs', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
 await bundle.close();
+writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+// The records worker's entry (the file records-workers.js starts) loads the worker's code the same way.
+writeFileSync(
+  join(outDir, 'records-worker.js'),
+  "'use strict';\n// Made by scripts/bundle.mjs: the records worker's code, loaded with the code cache (bin/load-bundle.cjs).\n" +
+    "require('../../bin/load-bundle.cjs').load(require('node:path').join(__dirname, 'records-worker-body.js'));\n",
+);

@@ -3,6 +3,7 @@
 // request is refused, so printing never reaches the network.
 
 import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** Flags for a headless browser that must not phone home, update itself or need a GPU or a sandbox. */
 export const CHROMIUM_ARGS = [
@@ -46,7 +47,8 @@ const FOOTER_TEMPLATE =
   '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>';
 
 export async function printPdf(html: string, executablePath: string): Promise<Uint8Array> {
-  const { chromium } = await import('playwright-core');
+  // Through require (playwright-core is CommonJS), as exceljs in report-xlsx.ts.
+  const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
   try {
     const context = await browser.newContext({ offline: true, javaScriptEnabled: false });

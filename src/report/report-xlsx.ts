@@ -1,8 +1,9 @@
 // The report as an Excel workbook, the form offices circulate: 排名, 分类得分, 点位得分, 扣分明细, 说明.
 // Numbers are stored as numbers with display formats (so sums and filters work in Excel), headers are
 // frozen, widths fit Chinese text, and the bytes depend only on the data (no clock).
-// exceljs is large and slow to load, so it is imported only when a workbook is asked for.
+// exceljs is large and slow to load, so it is required only when a workbook is asked for.
 
+import { createRequire } from 'node:module';
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import stringWidth from 'string-width';
 import { cellText, isNumericKind, sectionNumber, type CellKind, type CellValue, type ReportModel, type ReportTable, type RowMark } from './report-model.js';
@@ -162,7 +163,9 @@ function addAboutSheet(workbook: Workbook, model: ReportModel): void {
 }
 
 export async function renderReportXlsx(model: ReportModel): Promise<Uint8Array> {
-  const { default: ExcelJS } = await import('exceljs');
+  // Through require (exceljs is CommonJS): the CLI's bundle runs as CommonJS scripts, where import() of a
+  // package outside it would need Node's experimental vm loader (see bin/load-bundle.cjs).
+  const ExcelJS = createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const stamp = reportDate(model.period);
   workbook.creator = 'civscore';
