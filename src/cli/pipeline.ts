@@ -69,6 +69,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const outcome: PipelineOutcome = { diagnostics: [], inputs: [], rejected: [], period: options.period ?? null };
   trace('pipeline started');
   const loaded = loadRules(rulesPath);
+  trace(`rules loaded (${loaded.source ?? 'with problems'})`);
   append(outcome.diagnostics, loaded.diagnostics);
   const ruleSet = loaded.ruleSet;
   if (!ruleSet) return outcome;

@@ -3,9 +3,11 @@
 
 import { editDistance } from '../core/text.js';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Node as YamlNode } from 'yaml';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { Rational } from '../core/rational.js';
@@ -22,6 +24,8 @@ export interface LoadedRules {
   /** sha256 over the files read, in name order, each as its name and bytes. */
   sha256: string;
   files: string[];
+  /** Where a valid rule set came from: its files, or a cache of them (built in, or kept from an earlier run). */
+  source?: 'files' | 'bundled cache' | 'rules cache';
 }
 
 /** Most bytes a rule set may have (all its files together; see yaml-guard.ts for why). */
@@ -62,6 +66,81 @@ function cachedDocument(rulesPath: string, sha256: string): unknown {
   try {
     const cache = JSON.parse(readFileSync(bundledCachePath(), 'utf8')) as { sha256: string; document: unknown };
     return cache.sha256 === sha256 ? cache.document : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- The rules cache: a city's own rule set, validated once, read as JSON on later runs ----
+//
+// Reading a rule set of the bundled one's size costs ~0.5 s (YAML parsing with positions, loading ajv and
+// compiling the schema), more than scoring a city month; the same files are read again every run. A rule
+// set that loaded without a single diagnostic is kept as its merged document, named by a key over its
+// files' hash, civscore's version, the schema and this code file, in CIVSCORE_CACHE_DIR (default
+// $XDG_CACHE_HOME/civscore or ~/.cache/civscore; "off" keeps nothing). A rule set with problems is never
+// kept, so its diagnostics always carry FILE:LINE:COL. Any failure to read or write the cache only means
+// the files are read as usual.
+
+/** Cache files kept at most; the oldest go first. */
+const RULES_CACHE_FILES = 32;
+
+export function rulesCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env.CIVSCORE_CACHE_DIR;
+  if (configured === 'off') return undefined;
+  if (configured) return path.resolve(configured);
+  const base = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) || path.join(os.homedir(), '.cache');
+  return path.join(base, 'civscore');
+}
+
+function rulesCacheKey(sha256: string): string | undefined {
+  try {
+    const here = fileURLToPath(import.meta.url);
+    const code = statSync(here);
+    const root = path.resolve(path.dirname(here), '..', '..');
+    return createHash('sha256')
+      .update(`civscore rules cache 1\0${sha256}\0`)
+      .update(readFileSync(path.join(root, 'package.json')))
+      .update('\0')
+      .update(readFileSync(path.join(root, 'schema', 'ruleset.schema.json')))
+      .update(`\0${code.size}\0${code.mtimeMs}`)
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function readRulesCache(dir: string, key: string): unknown {
+  try {
+    const cache = JSON.parse(readFileSync(path.join(dir, `rules-${key}.json`), 'utf8')) as { key?: unknown; document?: unknown };
+    return cache.key === key ? cache.document : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeRulesCache(dir: string, key: string, documentJson: string): void {
+  const target = path.join(dir, `rules-${key}.json`);
+  // The main thread and a records worker may both write it: a name of their own for each.
+  const temporary = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, `{"key":${JSON.stringify(key)},"document":${documentJson}}`);
+    renameSync(temporary, target);
+    const kept = readdirSync(dir)
+      .filter((name) => /^rules-[0-9a-f]{64}\.json$/.test(name))
+      .map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.time - a.time || (a.name < b.name ? -1 : 1));
+    for (const old of kept.slice(RULES_CACHE_FILES)) rmSync(path.join(dir, old.name), { force: true });
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The rule set of a cached document, when it builds without a diagnostic (else the files are read). */
+function ruleSetOf(document: unknown): RuleSet | undefined {
+  try {
+    const built = buildRuleSet(document as never, () => ({}));
+    return built.diagnostics.length === 0 ? built.ruleSet : undefined;
   } catch {
     return undefined;
   }
@@ -122,7 +201,14 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   const cached = cachedDocument(rulesPath, sha256);
   if (cached !== undefined) {
     const built = buildRuleSet(cached, () => ({}));
-    if (built.ruleSet) return { ruleSet: built.ruleSet, diagnostics: [], sha256, files };
+    if (built.ruleSet) return { ruleSet: built.ruleSet, diagnostics: [], sha256, files, source: 'bundled cache' };
+  }
+  const cacheDir = options.keepDocument ? undefined : rulesCacheDir();
+  const cacheKey = cacheDir !== undefined ? rulesCacheKey(sha256) : undefined;
+  if (cacheDir !== undefined && cacheKey !== undefined) {
+    const document = readRulesCache(cacheDir, cacheKey);
+    const ruleSet = document === undefined ? undefined : ruleSetOf(document);
+    if (ruleSet) return { ruleSet, diagnostics: [], sha256, files, source: 'rules cache' };
   }
 
   const positions = new PositionIndex();
@@ -148,12 +234,15 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   if (diagnostics.length > 0) return { diagnostics, sha256, files };
 
   const document = options.keepDocument ? structuredClone(merged) : undefined;
+  // As read, before validation and building look at it.
+  const documentJson = cacheKey !== undefined ? JSON.stringify(merged) : undefined;
   // Loops, not push(...list): a list of 150,000 problems overflows the stack.
   for (const d of validateSchema(merged, positions)) diagnostics.push(d);
   const built = buildRuleSet(merged, (segments, key) => positions.locate(segments, key));
   for (const d of built.diagnostics) diagnostics.push(d);
   if (diagnostics.length > 0 || !built.ruleSet) return { diagnostics, sha256, files };
-  return { ruleSet: built.ruleSet, diagnostics, sha256, files, ...(document ? { document } : {}) };
+  if (cacheDir !== undefined && cacheKey !== undefined && documentJson !== undefined) writeRulesCache(cacheDir, cacheKey, documentJson);
+  return { ruleSet: built.ruleSet, diagnostics, sha256, files, source: 'files', ...(document ? { document } : {}) };
 }
 
 interface ParsedFile {
