@@ -443,7 +443,7 @@ export function runCli(args, { cwd, heapMb = DEFAULTS.heapMb, timeoutMs = DEFAUL
     const started = Date.now();
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', pathToImport(RSS_PRELOAD), BIN, ...args], {
       cwd,
-      env: { ...process.env, CIVSCORE_LANG: 'en', NO_COLOR: '1', FORCE_COLOR: '0', CIVSCORE_FUZZ_RSS: rssFile, ...env },
+      env: { ...process.env, CIVSCORE_CACHE_DIR: 'off', CIVSCORE_LANG: 'en', NO_COLOR: '1', FORCE_COLOR: '0', CIVSCORE_FUZZ_RSS: rssFile, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = [];
