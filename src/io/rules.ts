@@ -88,8 +88,20 @@ export function rulesCacheDir(env: NodeJS.ProcessEnv = process.env): string | un
   const configured = env.CIVSCORE_CACHE_DIR;
   if (configured === 'off') return undefined;
   if (configured) return path.resolve(configured);
-  const base = env.XDG_CACHE_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) || path.join(os.homedir(), '.cache');
-  return path.join(base, 'civscore');
+  // A relative XDG_CACHE_HOME is to be ignored (XDG Base Directory specification).
+  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  let base = xdg || (process.platform === 'win32' ? env.LOCALAPPDATA : undefined);
+  if (!base) {
+    let home = '';
+    try {
+      home = os.homedir();
+    } catch {
+      // no home directory: no cache
+    }
+    base = home ? path.join(home, '.cache') : undefined;
+  }
+  // Never a folder relative to wherever civscore happens to run.
+  return base && path.isAbsolute(base) ? path.join(base, 'civscore') : undefined;
 }
 
 function rulesCacheKey(sha256: string): string | undefined {

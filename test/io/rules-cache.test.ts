@@ -108,5 +108,7 @@ describe('the rules cache', () => {
     expect(rulesCacheDir({ XDG_CACHE_HOME: '/var/cache/u1' })).toBe(path.join('/var/cache/u1', 'civscore'));
     expect(rulesCacheDir({ HOME: '/home/u1' })).toMatch(/\.cache[\\/]civscore$/);
     expect(rulesCacheDir({ CIVSCORE_CACHE_DIR: 'rel/dir' })).toBe(path.resolve('rel/dir'));
+    // A relative XDG_CACHE_HOME is ignored (the XDG rule), never a folder under wherever civscore runs.
+    expect(rulesCacheDir({ XDG_CACHE_HOME: 'relative/cache' })).toMatch(/^\/.*\.cache[\\/]civscore$/);
   });
 });
