@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 const { load, codeCacheStats } = createRequire(import.meta.url)('./load-bundle.cjs');
 const { main } = load(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)));
 if (process.env.CIVSCORE_TRACE) {
-  const { scripts, cached, rejected } = codeCacheStats();
-  process.stderr.write(`civscore: bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected) (+${Math.round(performance.now())} ms)\n`);
+  const { scripts, cached, rejected, damaged } = codeCacheStats();
+  process.stderr.write(`civscore: bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected, ${damaged} damaged) (+${Math.round(performance.now())} ms)\n`);
 }
 
 // `civscore … | head` closes the pipe early: that is the reader's choice, not an error.

@@ -3,8 +3,9 @@
 // bytecode of the functions a run uses, written at build time (scripts/code-cache.mjs), instead of
 // parsing and compiling some 300 KB of JavaScript at every start, in the main thread and again in a records
 // worker (measured: a city month 0.30 → 0.28 s). A cache is used only for the exact bytes it was made from
-// (its name carries their SHA-1); V8 itself rejects one made by another Node or with other V8 flags, and
-// then the script is compiled as usual.
+// (its name carries their SHA-1) and only when its own bytes are intact (it starts with their SHA-1: V8
+// checks a cache's length and origin, not its contents, and damaged bytecode would crash the process); V8
+// itself rejects one made by another Node or with other V8 flags. Then the script is compiled as usual.
 
 const { createHash } = require('node:crypto');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
@@ -16,19 +17,29 @@ const CACHE_DIR = 'code-cache';
 
 /** Loaded bundle files by absolute path: { module, script, source }. */
 const loaded = new Map();
-const stats = { scripts: 0, cached: 0, rejected: 0 };
+const stats = { scripts: 0, cached: 0, rejected: 0, damaged: 0 };
 
 function cacheFile(file, bytes) {
   const digest = createHash('sha1').update(bytes).digest('hex').slice(0, 16);
   return path.join(path.dirname(file), CACHE_DIR, `${path.basename(file)}.${digest}.bin`);
 }
 
+const DIGEST_BYTES = 20;
+
+/** The cache's data when the file is there and its bytes are what was written (else undefined). */
 function readCache(file) {
+  let bytes;
   try {
-    return readFileSync(file);
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
+  const data = bytes.subarray(DIGEST_BYTES);
+  if (bytes.length <= DIGEST_BYTES || !createHash('sha1').update(data).digest().equals(bytes.subarray(0, DIGEST_BYTES))) {
+    stats.damaged++;
+    return undefined;
+  }
+  return data;
 }
 
 /** The `require` a bundle file sees: bundle files through this loader, anything else as usual. */
@@ -64,12 +75,22 @@ function load(file) {
   }
   const record = { exports: {}, filename: file, id: file, loaded: false };
   loaded.set(file, { module: record, script, bytes });
-  script.runInThisContext()(record.exports, requireFor(file), record, file, path.dirname(file));
+  try {
+    // As Node runs a CommonJS module: `this` is its exports.
+    script.runInThisContext().call(record.exports, record.exports, requireFor(file), record, file, path.dirname(file));
+  } catch (error) {
+    // As Node does: a module that failed to load is not kept half made.
+    loaded.delete(file);
+    throw error;
+  }
   record.loaded = true;
   return record.exports;
 }
 
-/** How many bundle files were loaded, and how many of them from an accepted or a rejected cache. */
+/**
+ * How many bundle files were loaded, how many of them from a cache V8 accepted or rejected, and how many
+ * cache files were damaged (and not used).
+ */
 function codeCacheStats() {
   return { ...stats };
 }
@@ -87,7 +108,8 @@ function writeCodeCaches(files) {
     const script = known ? known.script : new vm.Script(Module.wrap(bytes.toString('utf8')), { filename: file });
     const target = cacheFile(file, bytes);
     mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, script.createCachedData());
+    const data = script.createCachedData();
+    writeFileSync(target, Buffer.concat([createHash('sha1').update(data).digest(), data]));
     written.push(target);
   }
   return written;

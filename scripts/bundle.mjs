@@ -32,6 +32,15 @@ writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs'
 // The records worker's entry (the file records-workers.js starts) loads the worker's code the same way.
 writeFileSync(
   join(outDir, 'records-worker.js'),
-  "'use strict';\n// Made by scripts/bundle.mjs: the records worker's code, loaded with the code cache (bin/load-bundle.cjs).\n" +
-    "require('../../bin/load-bundle.cjs').load(require('node:path').join(__dirname, 'records-worker-body.js'));\n",
+  [
+    "'use strict';",
+    "// Made by scripts/bundle.mjs: the records worker's code, loaded with the code cache (bin/load-bundle.cjs).",
+    "const { load, codeCacheStats } = require('../../bin/load-bundle.cjs');",
+    "load(require('node:path').join(__dirname, 'records-worker-body.js'));",
+    'if (process.env.CIVSCORE_TRACE) {',
+    '  const { scripts, cached, rejected, damaged } = codeCacheStats();',
+    "  process.stderr.write(`civscore: worker bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected, ${damaged} damaged)\\n`);",
+    '}',
+    '',
+  ].join('\n'),
 );

@@ -231,7 +231,8 @@ export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet
   return {
     ruleSet: {
       name: str(head.name) ?? '',
-      version: typeof version === 'number' ? Rational.fromNumber(version).toExactString() : (str(version) ?? ''),
+      // (YAML's .inf and .nan are numbers too: the schema reports them; this only must not fail.)
+      version: typeof version === 'number' && Number.isFinite(version) ? Rational.fromNumber(version).toExactString() : (str(version) ?? String(version ?? '')),
       fullScore,
       scoring,
       units,

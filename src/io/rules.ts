@@ -76,10 +76,10 @@ function cachedDocument(rulesPath: string, sha256: string): unknown {
 // Reading a rule set of the bundled one's size costs ~0.5 s (YAML parsing with positions, loading ajv and
 // compiling the schema), more than scoring a city month; the same files are read again every run. A rule
 // set that loaded without a single diagnostic is kept as its merged document, named by a key over its
-// files' hash, civscore's version, the schema and this code file, in CIVSCORE_CACHE_DIR (default
-// $XDG_CACHE_HOME/civscore or ~/.cache/civscore; "off" keeps nothing). A rule set with problems is never
-// kept, so its diagnostics always carry FILE:LINE:COL. Any failure to read or write the cache only means
-// the files are read as usual.
+// files' hash, civscore's version, the schema, this code file and the parser's and validator's versions,
+// in CIVSCORE_CACHE_DIR (default $XDG_CACHE_HOME/civscore or ~/.cache/civscore; "off" keeps nothing), a
+// folder only its owner may write to. A rule set with problems is never kept, so its diagnostics always
+// carry FILE:LINE:COL. Any failure to read or write the cache only means the files are read as usual.
 
 /** Cache files kept at most; the oldest go first. */
 const RULES_CACHE_FILES = 32;
@@ -107,21 +107,40 @@ export function rulesCacheDir(env: NodeJS.ProcessEnv = process.env): string | un
 function rulesCacheKey(sha256: string): string | undefined {
   try {
     const here = fileURLToPath(import.meta.url);
-    const code = statSync(here);
     const root = path.resolve(path.dirname(here), '..', '..');
+    const require = createRequire(import.meta.url);
+    // Whatever decides how the files read: civscore's version, the schema, this code (by its bytes: an
+    // installed package's files all carry one date), and the YAML parser's and the validator's versions.
+    const versions = ['yaml', 'ajv'].map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`);
     return createHash('sha256')
-      .update(`civscore rules cache 1\0${sha256}\0`)
+      .update(`civscore rules cache 1\0${sha256}\0${versions.join('\0')}\0`)
       .update(readFileSync(path.join(root, 'package.json')))
       .update('\0')
       .update(readFileSync(path.join(root, 'schema', 'ruleset.schema.json')))
-      .update(`\0${code.size}\0${code.mtimeMs}`)
+      .update('\0')
+      .update(readFileSync(here))
       .digest('hex');
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Whether a cache folder may be trusted: a rule set read from it is not validated again, so a folder others
+ * can write to is not used (on systems with POSIX permissions).
+ */
+function privateDir(dir: string): boolean {
+  if (process.platform === 'win32') return true;
+  try {
+    const stat = statSync(dir);
+    return stat.isDirectory() && (stat.mode & 0o022) === 0 && (typeof process.getuid !== 'function' || stat.uid === process.getuid());
+  } catch {
+    return false;
+  }
+}
+
 function readRulesCache(dir: string, key: string): unknown {
+  if (!privateDir(dir)) return undefined;
   try {
     const cache = JSON.parse(readFileSync(path.join(dir, `rules-${key}.json`), 'utf8')) as { key?: unknown; document?: unknown };
     return cache.key === key ? cache.document : undefined;
@@ -135,14 +154,16 @@ function writeRulesCache(dir: string, key: string, documentJson: string): void {
   // The main thread and a records worker may both write it: a name of their own for each.
   const temporary = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(temporary, `{"key":${JSON.stringify(key)},"document":${documentJson}}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateDir(dir)) return;
+    writeFileSync(temporary, `{"key":${JSON.stringify(key)},"document":${documentJson}}`, { mode: 0o600 });
     renameSync(temporary, target);
-    const kept = readdirSync(dir)
-      .filter((name) => /^rules-[0-9a-f]{64}\.json$/.test(name))
-      .map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.time - a.time || (a.name < b.name ? -1 : 1));
-    for (const old of kept.slice(RULES_CACHE_FILES)) rmSync(path.join(dir, old.name), { force: true });
+    const now = Date.now();
+    const entries = readdirSync(dir).map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs }));
+    const kept = entries.filter((e) => /^rules-[0-9a-f]{64}\.json$/.test(e.name)).sort((a, b) => b.time - a.time || (a.name < b.name ? -1 : 1));
+    // Temporary files a killed run left behind (an hour is far longer than any write takes).
+    const stale = entries.filter((e) => /^rules-[0-9a-f]{64}\.json\..*\.tmp$/.test(e.name) && now - e.time > 3_600_000);
+    for (const old of [...kept.slice(RULES_CACHE_FILES), ...stale]) rmSync(path.join(dir, old.name), { force: true });
   } catch {
     rmSync(temporary, { force: true });
   }
@@ -246,8 +267,15 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   if (diagnostics.length > 0) return { diagnostics, sha256, files };
 
   const document = options.keepDocument ? structuredClone(merged) : undefined;
-  // As read, before validation and building look at it.
-  const documentJson = cacheKey !== undefined ? JSON.stringify(merged) : undefined;
+  // As read, before validation and building look at it (a YAML alias can make it circular: then not kept).
+  let documentJson: string | undefined;
+  if (cacheKey !== undefined) {
+    try {
+      documentJson = JSON.stringify(merged);
+    } catch {
+      documentJson = undefined;
+    }
+  }
   // Loops, not push(...list): a list of 150,000 problems overflows the stack.
   for (const d of validateSchema(merged, positions)) diagnostics.push(d);
   const built = buildRuleSet(merged, (segments, key) => positions.locate(segments, key));

@@ -2,7 +2,7 @@
 // file a run loads comes from a cache the build wrote, and a cache is never used for other bytes.
 
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
@@ -26,13 +26,15 @@ describe('the code cache of the bundle', () => {
       { encoding: 'utf8', env: { ...process.env, CIVSCORE_TRACE: '1', CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_LANG: 'en' } },
     );
     expect(run.status, run.stderr).toBe(0);
-    const loaded = /bundle loaded \((\d+) of (\d+) files from the code cache, (\d+) rejected\)/.exec(run.stderr);
-    expect(loaded, run.stderr).not.toBeNull();
-    const [, cached, scripts, rejected] = loaded!.map(Number);
-    expect(scripts).toBeGreaterThan(3);
-    expect(cached).toBe(scripts);
-    expect(rejected).toBe(0);
-    // The worker read its part (its code is loaded the same way; a failure to load it would leave one thread).
+    for (const thread of ['civscore: bundle loaded', 'civscore: worker bundle loaded']) {
+      const loaded = new RegExp(`${thread} \\((\\d+) of (\\d+) files from the code cache, (\\d+) rejected, (\\d+) damaged\\)`).exec(run.stderr);
+      expect(loaded, `${thread}\n${run.stderr}`).not.toBeNull();
+      const [, cached, scripts, rejected, damaged] = loaded!.map(Number);
+      expect(scripts).toBeGreaterThan(2);
+      expect(cached).toBe(scripts);
+      expect(rejected + damaged).toBe(0);
+    }
+    // The worker read its part.
     expect(run.stderr).toContain('in two parts');
   });
 
@@ -45,9 +47,37 @@ describe('the code cache of the bundle', () => {
     );
     expect(make.status, make.stderr).toBe(0);
     const read = `const l = require(${JSON.stringify(LOADER)}); const m = l.load(${JSON.stringify(file)}); console.log(JSON.stringify({ answer: m.answer, ...l.codeCacheStats() }));`;
-    expect(JSON.parse(node(read).stdout)).toEqual({ answer: 41, scripts: 1, cached: 1, rejected: 0 });
+    expect(JSON.parse(node(read).stdout)).toEqual({ answer: 41, scripts: 1, cached: 1, rejected: 0, damaged: 0 });
     writeFileSync(file, 'module.exports = { answer: 42 };\n');
-    expect(JSON.parse(node(read).stdout)).toEqual({ answer: 42, scripts: 1, cached: 0, rejected: 0 });
+    expect(JSON.parse(node(read).stdout)).toEqual({ answer: 42, scripts: 1, cached: 0, rejected: 0, damaged: 0 });
+  });
+
+  it('is not used when its own bytes are damaged (damaged bytecode would crash the process)', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'answer.js');
+    // Enough code for a cache whose middle is bytecode.
+    writeFileSync(file, `module.exports = { answer: [${Array.from({ length: 200 }, (_, i) => `(x) => x * ${i} + ${i}`).join(', ')}].reduce((s, f) => s + f(1), 0) };\n`);
+    node(`const l = require(${JSON.stringify(LOADER)}); l.load(${JSON.stringify(file)}); l.writeCodeCaches([${JSON.stringify(file)}]);`);
+    const [cache] = readdirSync(path.join(dir, 'code-cache'));
+    const cacheFile = path.join(dir, 'code-cache', cache!);
+    const bytes = readFileSync(cacheFile);
+    for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 64; i++) bytes[i] = ~bytes[i]! & 0xff;
+    writeFileSync(cacheFile, bytes);
+    const read = `const l = require(${JSON.stringify(LOADER)}); const m = l.load(${JSON.stringify(file)}); console.log(JSON.stringify({ answer: m.answer, ...l.codeCacheStats() }));`;
+    const run = node(read);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ answer: 39800, scripts: 1, cached: 0, rejected: 0, damaged: 1 });
+  });
+
+  it('runs a file as Node runs a CommonJS module: `this` is its exports, and a failed load is not kept', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'flaky.js');
+    writeFileSync(file, 'this.viaThis = true;\nglobalThis.attempts = (globalThis.attempts ?? 0) + 1;\nif (globalThis.attempts === 1) throw new Error("first load fails");\n');
+    const run = node(
+      `const l = require(${JSON.stringify(LOADER)}); let first; try { l.load(${JSON.stringify(file)}); } catch (e) { first = e.message; } const m = l.load(${JSON.stringify(file)}); console.log(JSON.stringify({ first, viaThis: m.viaThis, attempts: globalThis.attempts }));`,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ first: 'first load fails', viaThis: true, attempts: 2 });
   });
 
   it('falls back to compiling when V8 rejects the cache (other V8 flags)', () => {
@@ -61,6 +91,6 @@ describe('the code cache of the bundle', () => {
       { encoding: 'utf8' },
     );
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ answer: 43, scripts: 1, cached: 0, rejected: 1 });
+    expect(JSON.parse(run.stdout)).toEqual({ answer: 43, scripts: 1, cached: 0, rejected: 1, damaged: 0 });
   });
 });

@@ -2,7 +2,8 @@
 // CIVSCORE_CACHE_DIR on later runs, with exactly the same result; a changed or invalid rule set, a damaged
 // cache file or CIVSCORE_CACHE_DIR=off always reads the files.
 
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
@@ -96,6 +97,49 @@ describe('the rules cache', () => {
     expect(loadRules(rules).source).toBe('files');
   });
 
+  it('reports a rule set whose YAML aliases make it circular, and keeps nothing', () => {
+    const rules = path.join(tempDir(), 'rules.yaml');
+    writeFileSync(rules, 'ruleset: &r\n  name: x\n  self: *r\n');
+    const loaded = loadRules(rules);
+    expect(loaded.ruleSet).toBeUndefined();
+    expect(loaded.diagnostics.length).toBeGreaterThan(0);
+    expect(() => cacheFiles()).toThrow();
+  });
+
+  it('does not trust a cache folder others can write to', () => {
+    const rules = cityRules();
+    loadRules(rules);
+    expect(loadRules(rules).source).toBe('rules cache');
+    if (process.platform === 'win32') return;
+    chmodSync(cacheDir, 0o777);
+    expect(loadRules(rules).source).toBe('files');
+  });
+
+  it('keeps the 32 newest rule sets, and clears temporary files a killed run left', () => {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
+    for (let i = 0; i < 40; i++) {
+      const name = path.join(cacheDir, `rules-${i.toString(16).padStart(64, '0')}.json`);
+      writeFileSync(name, '{}');
+      utimesSync(name, day(i), day(i));
+    }
+    const stale = path.join(cacheDir, `rules-${'f'.repeat(64)}.json.1-a.tmp`);
+    const fresh = path.join(cacheDir, `rules-${'e'.repeat(64)}.json.2-b.tmp`);
+    writeFileSync(stale, '{');
+    utimesSync(stale, day(0), day(0));
+    writeFileSync(fresh, '{');
+    loadRules(cityRules());
+    const names = readdirSync(cacheDir);
+    const kept = names.filter((name) => name.endsWith('.json'));
+    expect(kept).toHaveLength(32);
+    // The one just written and the 31 newest of the old ones.
+    expect(kept.filter((name) => /^rules-0{62}/.test(name)).map((name) => parseInt(name.slice(6, 70), 16)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 31 }, (_, i) => i + 9),
+    );
+    expect(names).not.toContain(path.basename(stale));
+    expect(names).toContain(path.basename(fresh));
+  });
+
   it('keeps nothing with CIVSCORE_CACHE_DIR=off', () => {
     process.env.CIVSCORE_CACHE_DIR = 'off';
     const rules = cityRules();
@@ -106,9 +150,10 @@ describe('the rules cache', () => {
 
   it('defaults to $XDG_CACHE_HOME/civscore, else ~/.cache/civscore', () => {
     expect(rulesCacheDir({ XDG_CACHE_HOME: '/var/cache/u1' })).toBe(path.join('/var/cache/u1', 'civscore'));
-    expect(rulesCacheDir({ HOME: '/home/u1' })).toMatch(/\.cache[\\/]civscore$/);
     expect(rulesCacheDir({ CIVSCORE_CACHE_DIR: 'rel/dir' })).toBe(path.resolve('rel/dir'));
+    if (process.platform === 'win32') return;
+    expect(rulesCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'civscore'));
     // A relative XDG_CACHE_HOME is ignored (the XDG rule), never a folder under wherever civscore runs.
-    expect(rulesCacheDir({ XDG_CACHE_HOME: 'relative/cache' })).toMatch(/^\/.*\.cache[\\/]civscore$/);
+    expect(rulesCacheDir({ XDG_CACHE_HOME: 'relative/cache' })).toBe(path.join(os.homedir(), '.cache', 'civscore'));
   });
 });

@@ -23,6 +23,14 @@ const CATEGORIES = 'categories:\n  - id: C01\n    name: 主次干道\n    weight
 const SITES = 'sites:\n  - { id: S01, name: 人民路, category: C01, unit: D01 }\n';
 
 describe('loadRules', () => {
+  it('reports a version YAML reads as an infinite number instead of failing on it', () => {
+    for (const version of ['.inf', '-.inf', '.nan', '1e400']) {
+      const { loaded, messages } = load({ 'r.yaml': HEAD.replace('version: "1"', `version: ${version}`) + UNITS + CATEGORIES + SITES });
+      expect(loaded.ruleSet, version).toBeUndefined();
+      expect(messages, version).toEqual(['r.yaml:1:31: error: ruleset.version must be string or number [RULES_TYPE]']);
+    }
+  });
+
   it('loads a valid file', () => {
     const { loaded, messages } = load({ 'r.yaml': HEAD + UNITS + CATEGORIES + SITES });
     expect(messages).toEqual([]);
