@@ -39,7 +39,8 @@ writeFileSync(
     "load(require('node:path').join(__dirname, 'records-worker-body.js'));",
     'if (process.env.CIVSCORE_TRACE) {',
     '  const { scripts, cached, rejected, damaged } = codeCacheStats();',
-    "  process.stderr.write(`civscore: worker bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected, ${damaged} damaged)\\n`);",
+    // Straight to file descriptor 2, as trace() does: the main thread may exit before passing on a worker's stderr.
+    "  require('node:fs').writeSync(2, `civscore: worker bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected, ${damaged} damaged)\\n`);",
     '}',
     '',
   ].join('\n'),

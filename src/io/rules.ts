@@ -14,6 +14,7 @@ import { Rational } from '../core/rational.js';
 import { buildRuleSet, type PathSegment, type Where } from '../core/ruleset.js';
 import type { RuleSet } from '../core/types.js';
 import { displayPath } from './paths.js';
+import { AJV_OPTIONS, decimalsKeyword, type AjvCodegen } from './schema-keywords.js';
 import {
   invalidUtf8Position, MAX_ALIAS_COUNT, MAX_RULES_BYTES, newYamlBudget, parseYamlBounded, readRulesFile, RulesFileTooLarge, type YamlBudget,
 } from './yaml-guard.js';
@@ -443,27 +444,44 @@ interface AjvError {
   parentSchema?: { properties?: Record<string, unknown> };
 }
 
-let compiled: ((data: unknown) => boolean) & { errors?: AjvError[] | null } = undefined as never;
+type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+let compiled: Validate | undefined;
 
-function validator() {
-  if (compiled) return compiled;
+function schemaPath(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'ruleset.schema.json');
+}
+
+/** Where scripts/build-schema-validator.mjs puts the schema compiled ahead of time (dist/ and dist/bundle/ alike). */
+export function prebuiltValidatorPath(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'schema-validator.cjs');
+}
+
+/** The schema compiled by ajv (`source`: keeping the code, for the standalone validator). */
+export function compileSchema(schemaText: string, options: { source?: boolean } = {}) {
   const require = createRequire(import.meta.url);
   const AjvModule = require('ajv');
   const Ajv = AjvModule.default ?? AjvModule;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  ajv.addKeyword({
-    keyword: 'decimals',
-    type: 'number',
-    schemaType: 'number',
-    errors: true,
-    validate: function decimals(places: number, value: number) {
-      const exact = Rational.fromNumber(value).decimalPlaces();
-      return exact !== undefined && exact <= places;
-    },
-  });
-  const schemaPath = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'schema', 'ruleset.schema.json');
-  compiled = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
-  return compiled;
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...(options.source ? { code: { source: true } } : {}) });
+  ajv.addKeyword(decimalsKeyword(require('ajv/dist/compile/codegen/code.js') as AjvCodegen));
+  return { ajv, validate: ajv.compile(JSON.parse(schemaText)) as Validate };
+}
+
+export function schemaSha256(schemaText: string): string {
+  return createHash('sha256').update(schemaText).digest('hex');
+}
+
+function validator(): Validate {
+  if (compiled) return compiled;
+  const schemaText = readFileSync(schemaPath(), 'utf8');
+  // The built CLI has the schema compiled ahead of time: no ajv to load, nothing to compile (~0.13 s), as
+  // long as it was compiled from this very schema.
+  try {
+    const prebuilt = createRequire(import.meta.url)(prebuiltValidatorPath()) as Validate & { schemaSha256?: string };
+    if (typeof prebuilt === 'function' && prebuilt.schemaSha256 === schemaSha256(schemaText)) return (compiled = prebuilt);
+  } catch {
+    // not built (running from the sources): compiled below
+  }
+  return (compiled = compileSchema(schemaText).validate);
 }
 
 const TYPE_ZH: Record<string, string> = {
