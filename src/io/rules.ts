@@ -170,7 +170,7 @@ function writeRulesCache(dir: string, key: string, documentJson: string): void {
   }
 }
 
-/** The rule set of a cached document, when it builds without a diagnostic (else the files are read). */
+/** The rule set of a cached document (built in or kept), when it builds without a diagnostic (else the files are read). */
 function ruleSetOf(document: unknown): RuleSet | undefined {
   try {
     const built = buildRuleSet(document as never, () => ({}));
@@ -233,10 +233,8 @@ export function loadRules(rulesPath: string, options: { keepDocument?: boolean }
   if (diagnostics.length > 0) return { diagnostics, sha256, files };
 
   const cached = cachedDocument(rulesPath, sha256);
-  if (cached !== undefined) {
-    const built = buildRuleSet(cached, () => ({}));
-    if (built.ruleSet) return { ruleSet: built.ruleSet, diagnostics: [], sha256, files, source: 'bundled cache' };
-  }
+  const bundled = cached === undefined ? undefined : ruleSetOf(cached);
+  if (bundled) return { ruleSet: bundled, diagnostics: [], sha256, files, source: 'bundled cache' };
   const cacheDir = options.keepDocument ? undefined : rulesCacheDir();
   const cacheKey = cacheDir !== undefined ? rulesCacheKey(sha256) : undefined;
   if (cacheDir !== undefined && cacheKey !== undefined) {
