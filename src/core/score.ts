@@ -82,6 +82,7 @@ function writeChain(
 ): number {
   let run = 0;
   let prefix = prefixes[runs[0]!]!;
+  let templates = blockTemplates(prefix);
   let nextRun = runs.length > 2 ? runs[3]! : size;
   let block = head;
   for (let i = 0; i < size; i += BLOCK_LINES) {
@@ -91,15 +92,14 @@ function writeChain(
     const count = Math.min(BLOCK_LINES, size - i);
     if (count === BLOCK_LINES && (nextRun >= i + BLOCK_LINES || nextRun < i)) {
       // A full block within one file run. Its lines rise, so when the first and the last have as many
-      // digits every source is as long: the prefix is copied in doubling runs (5 copies instead of 16; the
-      // digits copied along are overwritten), then each line's digits are written in place.
-      const first = slab[start]! + offset;
-      const digits = digitCount(first);
+      // digits every source is as long: the block's 16 prefixes are copied at once from a template made
+      // for this prefix and length (each copy is a call, which costs more than the bytes it copies), then
+      // each line's digits are written in place.
+      const digits = digitCount(slab[start]! + offset);
       if (digitCount(slab[start + BLOCK_LINES - 1]! + offset) === digits) {
         const length = prefix.length + digits;
-        out.set(prefix, at);
-        for (let filled = 1; filled < BLOCK_LINES; filled *= 2) out.copyWithin(at + filled * length, at, at + filled * length);
-        for (let j = 0; j < BLOCK_LINES; j++) putNumber(out, at + j * length + prefix.length, slab[start + j]! + offset);
+        out.set(templates[digits] ?? (templates[digits] = blockTemplate(prefix, digits)), at);
+        for (let j = 1; j <= BLOCK_LINES; j++) putDigits(out, at + j * length, slab[start + j - 1]! + offset);
         at += BLOCK_LINES * length;
         continue;
       }
@@ -108,6 +108,7 @@ function writeChain(
       if (i + j === nextRun) {
         run += 2;
         prefix = prefixes[runs[run]!]!;
+        templates = blockTemplates(prefix);
         nextRun = run + 2 < runs.length ? runs[run + 3]! : size;
       }
       out.set(prefix, at);
@@ -115,6 +116,22 @@ function writeChain(
     }
   }
   return at;
+}
+
+/** Per source prefix, by digit count: BLOCK_LINES copies of the prefix, each followed by room for the digits. */
+const templatesByPrefix = new WeakMap<Uint8Array, (Uint8Array | undefined)[]>();
+
+function blockTemplates(prefix: Uint8Array): (Uint8Array | undefined)[] {
+  let templates = templatesByPrefix.get(prefix);
+  if (templates === undefined) templatesByPrefix.set(prefix, (templates = []));
+  return templates;
+}
+
+function blockTemplate(prefix: Uint8Array, digits: number): Uint8Array {
+  const length = prefix.length + digits;
+  const template = new Uint8Array(BLOCK_LINES * length);
+  for (let j = 0; j < BLOCK_LINES; j++) template.set(prefix, j * length);
+  return template;
 }
 
 /** Copies the `size` lines of the chain from block `head` into `out` from `at`, each plus `offset`. */
@@ -781,8 +798,13 @@ function digitCount(value: number): number {
 
 /** Writes a non-negative integer's digits into `out` at `at`; returns where they end. */
 function putNumber(out: Uint8Array, at: number, value: number): number {
-  const digits = digitCount(value);
-  const end = at + digits;
+  const end = at + digitCount(value);
+  putDigits(out, end, value);
+  return end;
+}
+
+/** Writes a non-negative integer's digits into `out`, the last one just before `end`. */
+function putDigits(out: Uint8Array, end: number, value: number): void {
   let p = end;
   let rest = value;
   while (rest >= 100) {
@@ -798,7 +820,6 @@ function putNumber(out: Uint8Array, at: number, value: number): number {
   } else {
     out[--p] = 0x30 + rest;
   }
-  return end;
 }
 
 /** What `--previous` contributes: last period's findings (for repeats) and its totals and ranks. */
