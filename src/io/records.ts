@@ -17,7 +17,9 @@ import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun, type RowView } from './csv.js';
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
-import { worthTwoThreads } from './two-threads.js';
+import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
+import { trace } from './trace.js';
+import { hashHere, hashOnAnotherThread, type HashElsewhere } from './hash-elsewhere.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
@@ -155,6 +157,8 @@ export async function streamCsvFile(
   part?: FilePart,
   partEnd?: PartEnd,
   handoff?: Handoff,
+  /** The file's SHA-256 made elsewhere (see hash-elsewhere.ts): the bytes read here are then not hashed. */
+  hashed?: Promise<string | undefined>,
 ): Promise<CsvFileReport> {
   const display = displayPath(file);
   const hash = createHash('sha256');
@@ -202,7 +206,7 @@ export async function streamCsvFile(
     /** Whether the bytes after a handoff point were hashed already (they are then read again to tokenize). */
     let restHashed = false;
     const consume = (chunk: Uint8Array) => {
-      if (!part && !restHashed) hash.update(chunk);
+      if (!part && !restHashed && !hashed) hash.update(chunk);
       if (!restHashed) options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
       if (stopped) return;
@@ -279,7 +283,9 @@ export async function streamCsvFile(
     }
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  return { path: display, sha256: hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
+  // A stopped file's hash is never shown (see consume).
+  const sha256 = hashed && !stopped ? ((await hashed) ?? hashHere(file)) : hash.digest('hex');
+  return { path: display, sha256, encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
 }
 
 /** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
@@ -377,7 +383,7 @@ export class RecordsReader {
   }
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
-  async readFile(file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff): Promise<CsvFileReport> {
+  async readFile(file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<string | undefined>): Promise<CsvFileReport> {
     const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
     let headerLength = 0;
@@ -508,7 +514,7 @@ export class RecordsReader {
           textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
         );
       },
-    }, part, partEnd, handoff);
+    }, part, partEnd, handoff, hashed);
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;
@@ -545,10 +551,17 @@ export async function readRecords(
       const { startSecondPart } = await import('./parallel.js');
       handoff = await startSecondPart(file, { ...options, rulesPath: options.rulesPath }, reader, collector);
     }
+    // A file read on one thread is hashed on another, if it is large enough for that to pay.
+    let hashed: HashElsewhere | undefined;
+    if (!handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) {
+      trace(`hashing ${displayPath(file)} on another thread`);
+      hashed = hashOnAnotherThread(file);
+    }
     try {
-      await reader.readFile(file, undefined, undefined, handoff);
+      await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256);
     } finally {
       handoff?.cancel();
+      hashed?.cancel();
     }
   }
   return reader.finish();

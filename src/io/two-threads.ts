@@ -24,3 +24,19 @@ export function worthTwoThreads(files: readonly string[], forced: boolean): bool
   }
   return total >= PARALLEL_MIN_BYTES;
 }
+
+/**
+ * Below this a file read on one thread is hashed there too: starting a worker to hash it costs more.
+ * CIVSCORE_HASH_ELSEWHERE_MIN_BYTES lets tests choose.
+ */
+export const HASH_ELSEWHERE_MIN_BYTES = Number(process.env.CIVSCORE_HASH_ELSEWHERE_MIN_BYTES ?? 8 * 1024 * 1024);
+
+/** Whether a records file read on one thread is worth hashing on another (see hash-elsewhere.ts). */
+export function worthHashingElsewhere(file: string, forced: boolean): boolean {
+  if (!forced && availableParallelism() < 2) return false;
+  try {
+    return statSync(file).size >= HASH_ELSEWHERE_MIN_BYTES;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,51 @@
+// A records file read on one thread is hashed on another (hash-elsewhere.ts): the hash must be the file's
+// SHA-256 whichever thread makes it, and a worker that cannot hash must say so rather than hang.
+
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashHere, hashOnAnotherThread } from '../../src/io/hash-elsewhere.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('hashing a records file on another thread', () => {
+  it('gives the SHA-256 of the bytes, like hashing here', async () => {
+    const file = path.join(tempDir(), 'month.csv');
+    // Larger than the workers' 1 MiB reads, with bytes of every value.
+    const bytes = Buffer.from(Array.from({ length: 3 * (1 << 20) + 17 }, (_, i) => (i * 131) % 256));
+    writeFileSync(file, bytes);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    expect(await hashOnAnotherThread(file).sha256).toBe(expected);
+    expect(hashHere(file)).toBe(expected);
+  });
+
+  it('resolves to undefined when the worker cannot read the file', async () => {
+    expect(await hashOnAnotherThread(path.join(tempDir(), 'missing.csv')).sha256).toBeUndefined();
+  });
+
+  it('leaves every output as reading on one thread alone writes it', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'month.csv');
+    const rows = ['date,site_id,item_code,count,inspector,note'];
+    for (let i = 0; i < 5000; i++) rows.push(`2026-10-${String((i % 28) + 1).padStart(2, '0')},S0${(i % 3) + 1},C01-0${(i % 3) + 1},1,测评员${i % 7},`);
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const run = (env: Record<string, string>, flag: string) => {
+      const out = path.join(tempDir(), 'out');
+      const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', 'fixtures/small/rules.yaml', '--records', file, '--out', out, '--period', '2026-10', flag], {
+        env: { ...process.env, CIVSCORE_TRACE: '1', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      expect(result.status).toBe(0);
+      return { stderr: result.stderr.toString(), files: Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))])) };
+    };
+    const elsewhere = run({ CIVSCORE_HASH_ELSEWHERE_MIN_BYTES: '1', CIVSCORE_PARALLEL_MIN_BYTES: String(2 ** 40) }, '--parallel');
+    const here = run({}, '--no-parallel');
+    expect(elsewhere.stderr).toContain('on another thread');
+    expect(here.stderr).not.toContain('on another thread');
+    expect(Object.keys(elsewhere.files).sort()).toEqual(Object.keys(here.files).sort());
+    for (const name of Object.keys(here.files)) expect(elsewhere.files[name]!.equals(here.files[name]!), name).toBe(true);
+    const sha = JSON.parse(here.files['results.json']!.toString()).inputs[0].sha256;
+    expect(sha).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+  });
+});
