@@ -21,8 +21,8 @@ export function recordsOptions(command: Command, recordsRequired: boolean): Comm
     .option('--period <YYYY-MM>', 'the month scored; records dated outside it are errors')
     .option('--encoding <name>', `force the records' encoding: ${ENCODING_CHOICES} (default: detect)`)
     .option('--delimiter <char>', "field delimiter, e.g. '\\t' (default: tab for .tsv files, else comma)")
-    .option('--parallel', 'read files over 16 MB on two threads even on a one-core machine (default: when there are two cores)')
-    .option('--no-parallel', 'read every file on one thread');
+    .option('--parallel', 'read files over 16 MB on two threads (and hash those over 8 MB on another) even on a one-core machine (default: when there are two cores)')
+    .option('--no-parallel', 'read and hash every file on this thread alone');
 }
 
 export function parseDelimiter(text: string | undefined): string | undefined {
