@@ -59,7 +59,9 @@ export interface MainIo {
 
 /**
  * Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). It resolves
- * only when everything the command does is done: bin/civscore.js then exits at once if the streams are flushed.
+ * when everything the command does is done but removing previous outputs renamed aside, which goes on on the
+ * thread pool (see write.ts: previousOutputsRemoved): bin/civscore.js then exits at once if the streams are
+ * flushed, and Node finishes that removal while it winds down.
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   trace('main started');

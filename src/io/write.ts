@@ -9,7 +9,8 @@
 // so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, write, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write, writeSync, type Stats } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface OutputFile {
@@ -228,16 +229,27 @@ export async function writeFilesAtomically(dir: string, files: readonly OutputFi
   }
 }
 
+/** Previous outputs being removed on the thread pool (see unlinkOld). */
+const removals = new Set<Promise<void>>();
+
 /**
- * Removes a previous output renamed aside: at once (a few milliseconds even for a province's ledger), so the
- * run ends with nothing left to wait for; a failure leaves a stale temporary that the next run removes.
+ * Removes a previous output renamed aside, on the thread pool: unlinking a large file whose pages are still
+ * cached takes a while (~25 ms for a 43 MB ledger), and the run need not wait for it — on process.exit()
+ * Node finishes the thread pool's queued work before the process ends, so the file goes all the same, while
+ * Node winds down. A failure leaves a stale temporary that the next run removes.
  */
 function unlinkOld(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // best effort: see removeStaleTemporaries
-  }
+  const removal: Promise<void> = unlink(file)
+    .catch(() => {
+      // best effort: see removeStaleTemporaries
+    })
+    .finally(() => removals.delete(removal));
+  removals.add(removal);
+}
+
+/** Resolves once every previous output being removed is gone: for callers that look at the folder next. */
+export async function previousOutputsRemoved(): Promise<void> {
+  await Promise.all([...removals]);
 }
 
 /** Makes the renames durable (a power cut after the run must not bring back the old files); best effort. */

@@ -1,6 +1,7 @@
 // Runs the CLI in-process with captured streams, as a user would run `civscore …`.
 
 import { main } from '../../src/cli/main.js';
+import { previousOutputsRemoved } from '../../src/io/write.js';
 
 export interface CliRun {
   code: number;
@@ -17,6 +18,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     env: { CIVSCORE_LANG: 'en', ...env },
   });
+  // As when civscore exits: the previous outputs it renamed aside are gone.
+  await previousOutputsRemoved();
   process.exitCode = previousExitCode;
   return { code, stdout, stderr };
 }
