@@ -21,8 +21,9 @@ for (const stream of [process.stdout, process.stderr]) {
 
 main(process.argv).then(
   () => {
-    // main resolves once every output is written and renamed and nothing is left running. When stdout and
-    // stderr hold nothing unwritten (on Linux they are written synchronously), exit now instead of letting
+    // main resolves once every output is written and renamed; only the removal of previous outputs renamed
+    // aside may still be running on the thread pool, which Node finishes before the process ends. When stdout
+    // and stderr hold nothing unwritten (on Linux they are written synchronously), exit now instead of letting
     // Node take its heap apart piece by piece (~15 ms after a large run); otherwise end as usual, once the
     // streams have drained.
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();

@@ -1,54 +1,94 @@
 // A records file's SHA-256 (results.json names every input by it) made on another thread while this one
 // reads the file: hashing costs this thread ~0.8 ms per MB, a tenth of reading a file too small to be
-// worth reading on two threads (see two-threads.ts). The worker reads the file on its own, from the page
-// cache the reader fills; should it fail, the file is hashed here after all.
+// worth reading on two threads (see two-threads.ts). The file is opened here and the worker reads that open
+// file (threads share descriptors), so it hashes the very file this thread reads even if the path is
+// renamed or deleted meanwhile; should the worker fail, the file is hashed here after all.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** The worker: a few lines with no module of civscore's, so that it starts in a few milliseconds. */
 const HASHER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { closeSync, openSync, readSync } = require('node:fs');
+const { readSync } = require('node:fs');
 const hash = createHash('sha256');
 const buffer = Buffer.allocUnsafe(1 << 20);
-const fd = openSync(workerData.file, 'r');
-try {
-  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) hash.update(buffer.subarray(0, n));
-} finally {
-  closeSync(fd);
-}
+for (let at = 0, n; (n = readSync(workerData.fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
 parentPort.postMessage(hash.digest('hex'));
 `;
 
 export interface HashElsewhere {
-  /** The file's SHA-256 in hex; undefined if the worker failed. */
+  /**
+   * The file's SHA-256 in hex, from the worker or, if it failed, made here; rejects with the I/O error if the
+   * file cannot be read here either. Undefined once cancelled.
+   */
   sha256: Promise<string | undefined>;
   /** Stops the worker if it is still hashing (the file failed to read, say). */
   cancel(): void;
 }
 
-export function hashOnAnotherThread(file: string): HashElsewhere {
-  const worker = new Worker(HASHER, { eval: true, workerData: { file } });
-  const sha256 = new Promise<string | undefined>((resolve) => {
+/** Starts hashing a regular file on another thread; undefined when it cannot be opened (reading will say why). */
+export function hashOnAnotherThread(file: string): HashElsewhere | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return undefined;
+    }
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
+  let cancelled = false;
+  const worker = new Worker(HASHER, { eval: true, workerData: { fd } });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const fromWorker = new Promise<string | undefined>((resolve) => {
     worker.once('message', (hex: string) => resolve(hex));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  return { sha256, cancel: () => void worker.terminate() };
+  const sha256 = (async () => {
+    try {
+      const hex = await fromWorker;
+      return hex ?? (cancelled ? undefined : hashOpenFile(fd));
+    } finally {
+      // The descriptor is the worker's too: closed only once it has stopped.
+      await exited;
+      closeSync(fd);
+    }
+  })();
+  // A cancelled hash is never awaited: its failure must not surface as an unhandled rejection.
+  sha256.catch(() => {});
+  return {
+    sha256,
+    cancel: () => {
+      cancelled = true;
+      void worker.terminate();
+    },
+  };
 }
 
-/** The file's SHA-256, made here: what reading does when the worker could not. */
-export function hashHere(file: string): string {
+/** The SHA-256 of an open file, read from its start. */
+function hashOpenFile(fd: number): string {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let at = 0, n; (n = readSync(fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
+  return hash.digest('hex');
+}
+
+/** The file's SHA-256, made here. */
+export function hashHere(file: string): string {
   const fd = openSync(file, 'r');
   try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) hash.update(buffer.subarray(0, n));
+    return hashOpenFile(fd);
   } finally {
     closeSync(fd);
   }
-  return hash.digest('hex');
 }

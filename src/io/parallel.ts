@@ -94,7 +94,12 @@ export async function startSecondPart(
     return undefined;
   }
 
-  const head = readAt(file, 0, Math.min(HEAD_BYTES, size));
+  let head: Buffer;
+  try {
+    head = readAt(file, 0, Math.min(HEAD_BYTES, size));
+  } catch {
+    return undefined; // unreadable: reading in one go reports it
+  }
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined;
   const headerEnd = head.indexOf(0x0a);
   if (headerEnd < 0) return undefined;
@@ -109,7 +114,12 @@ export async function startSecondPart(
     ? Number(process.env.CIVSCORE_PARALLEL_SHARE)
     : MAIN_SHARE + WORKER_OVERHEAD_BYTES / (2 * size);
   const middle = Math.floor(size * share);
-  const window = readAt(file, middle, HEAD_BYTES);
+  let window: Buffer;
+  try {
+    window = readAt(file, middle, HEAD_BYTES);
+  } catch {
+    return undefined;
+  }
   const cut = window.indexOf(0x0a);
   if (cut < 0 || middle + cut + 1 >= size) return undefined;
   const boundary = middle + cut + 1;

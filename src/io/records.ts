@@ -19,7 +19,7 @@ import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
-import { hashHere, hashOnAnotherThread, type HashElsewhere } from './hash-elsewhere.js';
+import { hashHere, hashOnAnotherThread } from './hash-elsewhere.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
@@ -172,6 +172,7 @@ export async function streamCsvFile(
   const counter = { rows: 0 };
   /** The encoding a handoff read the rest in, when the part read here was plain ASCII. */
   let adoptedEncoding: EncodingName | undefined;
+  let sha256: string | undefined;
 
   const onRow = (row: RowView) => {
     if (stopped) return;
@@ -269,6 +270,8 @@ export async function streamCsvFile(
         diagnostics.push(diagnostic('REC_CSV_SYNTAX', { file: display, line: syntax.line, col: syntax.col }, { message: syntax.message }));
       }
     }
+    // A stopped file's hash is never shown (see consume). One that cannot be read to hash is unreadable.
+    if (hashed && !stopped) sha256 = (await hashed) ?? hashHere(file);
   } catch (error) {
     if (error instanceof CsvLimitError) {
       diagnostics.push(
@@ -283,9 +286,7 @@ export async function streamCsvFile(
     }
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  // A stopped file's hash is never shown (see consume).
-  const sha256 = hashed && !stopped ? ((await hashed) ?? hashHere(file)) : hash.digest('hex');
-  return { path: display, sha256, encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
+  return { path: display, sha256: sha256 ?? hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
 }
 
 /** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
@@ -552,11 +553,8 @@ export async function readRecords(
       handoff = await startSecondPart(file, { ...options, rulesPath: options.rulesPath }, reader, collector);
     }
     // A file read on one thread is hashed on another, if it is large enough for that to pay.
-    let hashed: HashElsewhere | undefined;
-    if (!handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) {
-      trace(`hashing ${displayPath(file)} on another thread`);
-      hashed = hashOnAnotherThread(file);
-    }
+    const hashed = !handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true) ? hashOnAnotherThread(file) : undefined;
+    if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
     try {
       await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256);
     } finally {

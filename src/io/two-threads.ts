@@ -9,7 +9,14 @@ import { availableParallelism } from 'node:os';
  * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
  * tests choose which files split and where.
  */
-export const PARALLEL_MIN_BYTES = Number(process.env.CIVSCORE_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
+export const PARALLEL_MIN_BYTES = bytesFromEnv('CIVSCORE_PARALLEL_MIN_BYTES', 16 * 1024 * 1024);
+
+/** A size set in the environment (for tests), or `fallback` when unset, empty or not a number. */
+function bytesFromEnv(name: string, fallback: number): number {
+  const text = process.env[name]?.trim();
+  const value = text ? Number(text) : NaN;
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
 
 /** Whether the records named on a command line are large enough to be read on two threads. */
 export function worthTwoThreads(files: readonly string[], forced: boolean): boolean {
@@ -29,13 +36,15 @@ export function worthTwoThreads(files: readonly string[], forced: boolean): bool
  * Below this a file read on one thread is hashed there too: starting a worker to hash it costs more.
  * CIVSCORE_HASH_ELSEWHERE_MIN_BYTES lets tests choose.
  */
-export const HASH_ELSEWHERE_MIN_BYTES = Number(process.env.CIVSCORE_HASH_ELSEWHERE_MIN_BYTES ?? 8 * 1024 * 1024);
+export const HASH_ELSEWHERE_MIN_BYTES = bytesFromEnv('CIVSCORE_HASH_ELSEWHERE_MIN_BYTES', 8 * 1024 * 1024);
 
 /** Whether a records file read on one thread is worth hashing on another (see hash-elsewhere.ts). */
 export function worthHashingElsewhere(file: string, forced: boolean): boolean {
   if (!forced && availableParallelism() < 2) return false;
   try {
-    return statSync(file).size >= HASH_ELSEWHERE_MIN_BYTES;
+    // Only a regular file: a pipe's bytes can be read once, by the reader.
+    const stat = statSync(file);
+    return stat.isFile() && stat.size >= HASH_ELSEWHERE_MIN_BYTES;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashHere, hashOnAnotherThread } from '../../src/io/hash-elsewhere.js';
@@ -16,12 +16,24 @@ describe('hashing a records file on another thread', () => {
     const bytes = Buffer.from(Array.from({ length: 3 * (1 << 20) + 17 }, (_, i) => (i * 131) % 256));
     writeFileSync(file, bytes);
     const expected = createHash('sha256').update(bytes).digest('hex');
-    expect(await hashOnAnotherThread(file).sha256).toBe(expected);
+    expect(await hashOnAnotherThread(file)!.sha256).toBe(expected);
     expect(hashHere(file)).toBe(expected);
   });
 
-  it('resolves to undefined when the worker cannot read the file', async () => {
-    expect(await hashOnAnotherThread(path.join(tempDir(), 'missing.csv')).sha256).toBeUndefined();
+  it('hashes the file it opened, even if the path is removed or replaced before the worker reads it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'month.csv');
+    const bytes = Buffer.from('date,site_id\n'.repeat(200_000));
+    writeFileSync(file, bytes);
+    const hashing = hashOnAnotherThread(file)!;
+    unlinkSync(file);
+    writeFileSync(file, 'another file');
+    expect(await hashing.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('starts no worker for a file it cannot open or that is not a regular file', () => {
+    expect(hashOnAnotherThread(path.join(tempDir(), 'missing.csv'))).toBeUndefined();
+    expect(hashOnAnotherThread(tempDir())).toBeUndefined();
   });
 
   it('leaves every output as reading on one thread alone writes it', () => {
