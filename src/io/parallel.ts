@@ -8,9 +8,11 @@
 //   reading on, which stops where the file goes wrong, as a sequential read does;
 // - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
 //   UTF-16 files, nor files whose header has a quote.
-// This thread hashes every byte itself, in order, so the file's SHA-256 is the same either way.
+// This thread hashes every byte itself, in order, so the file's SHA-256 is the same either way. Both threads
+// read through the one descriptor readRecords opened, so their parts and the hash are all of one file, even
+// if another is renamed over its path meanwhile.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { fstatSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { mapHeader, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector } from '../core/score.js';
@@ -46,16 +48,11 @@ interface PartResult {
 }
 
 /** Reads up to `length` bytes at `position` (synchronously: two small reads, not worth the thread pool's round trips). */
-function readAt(file: string, position: number, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    for (let n; filled < length && (n = readSync(fd, buffer, filled, length - filled, position + filled)) > 0;) filled += n;
-    return buffer.subarray(0, filled);
-  } finally {
-    closeSync(fd);
-  }
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  for (let n; filled < length && (n = readSync(fd, buffer, filled, length - filled, position + filled)) > 0;) filled += n;
+  return buffer.subarray(0, filled);
 }
 
 const utf8Family = (encoding: EncodingName) => (encoding === 'utf-8-bom' ? 'utf-8' : encoding);
@@ -72,7 +69,10 @@ function headerFields(bytes: Uint8Array, delimiter: string): string[] | undefine
   return text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').split(delimiter);
 }
 
-export type ParallelHandoff = Handoff & { cancel(): void };
+export type ParallelHandoff = Handoff & {
+  /** Stops the worker if its part was not taken; resolves once it has stopped reading the shared descriptor. */
+  cancel(): Promise<void>;
+};
 
 /**
  * Starts a worker reading the second part of `file` (one worthTwoThreads() chose) and returns the handoff
@@ -81,6 +81,8 @@ export type ParallelHandoff = Handoff & { cancel(): void };
  */
 export async function startSecondPart(
   file: string,
+  /** The file, open: the worker reads its part through it (threads share descriptors). Kept open until cancel(). */
+  fd: number,
   options: CsvReadOptions & { period?: string; rulesPath: string; rulesSha256?: string },
   reader: RecordsReader,
   collector: FindingCollector,
@@ -89,14 +91,14 @@ export async function startSecondPart(
   if (!recordsWorkersAvailable()) return undefined; // running from source
   let size: number;
   try {
-    size = statSync(file).size;
+    size = fstatSync(fd).size;
   } catch {
     return undefined;
   }
 
   let head: Buffer;
   try {
-    head = readAt(file, 0, Math.min(HEAD_BYTES, size));
+    head = readAt(fd, 0, Math.min(HEAD_BYTES, size));
   } catch {
     return undefined; // unreadable: reading in one go reports it
   }
@@ -116,7 +118,7 @@ export async function startSecondPart(
   const middle = Math.floor(size * share);
   let window: Buffer;
   try {
-    window = readAt(file, middle, HEAD_BYTES);
+    window = readAt(fd, middle, HEAD_BYTES);
   } catch {
     return undefined;
   }
@@ -126,7 +128,7 @@ export async function startSecondPart(
 
   const request: PartRequest = {
     file, rulesPath: options.rulesPath, rulesSha256: options.rulesSha256, options: { ...options, onBytes: undefined, delimiter },
-    part: { start: boundary, end: Infinity, header },
+    part: { start: boundary, end: Infinity, header, fd },
   };
   trace(`starting a worker for ${displayPath(file)} from byte ${boundary} of ${size}`);
   const { worker, alive } = recordsWorker({ rulesPath: options.rulesPath === bundledRulesPath() ? null : options.rulesPath });
@@ -172,8 +174,8 @@ export async function startSecondPart(
       trace(`read ${display} in two parts`);
       return { rows: b.report.rows, encoding: b.report.encoding };
     },
-    cancel() {
-      if (!taken) void worker.terminate();
+    async cancel() {
+      if (!taken) await worker.terminate();
     },
   };
 }

@@ -19,7 +19,8 @@ import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
-import { hashHere, hashOnAnotherThread } from './hash-elsewhere.js';
+import { hashHere, hashOnAnotherThread, type HashElsewhere } from './hash-elsewhere.js';
+import type { ParallelHandoff } from './parallel.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
@@ -52,6 +53,8 @@ export interface FilePart {
   start: number;
   end: number;
   header?: Uint8Array;
+  /** The file, opened by the thread that split it (threads share descriptors): read here, not closed here. */
+  fd?: number;
 }
 
 /** What reading a part tells about where it stopped, so parts can be checked and stitched together. */
@@ -87,20 +90,15 @@ export interface RowSink {
  * Reads are synchronous: an asynchronous read waits for a thread-pool thread, and while both cores are
  * busy reading a file in two parts that wait costs more than the read (a third of the time, measured).
  */
-async function* readChunks(file: string, start = 0, end = Infinity, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    let position = start;
-    while (position < end) {
-      const want = Math.min(chunkBytes, end - position);
-      const bytesRead = readSync(fd, buffer, 0, want, position);
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    closeSync(fd);
+async function* readChunks(fd: number, start = 0, end = Infinity, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  let position = start;
+  while (position < end) {
+    const want = Math.min(chunkBytes, end - position);
+    const bytesRead = readSync(fd, buffer, 0, want, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 
@@ -159,6 +157,8 @@ export async function streamCsvFile(
   handoff?: Handoff,
   /** The file's SHA-256 made elsewhere (see hash-elsewhere.ts): the bytes read here are then not hashed. */
   hashed?: Promise<string | undefined>,
+  /** The file already open (see FilePart.fd); else it is opened here. Every read of it goes through one descriptor. */
+  openFd?: number,
 ): Promise<CsvFileReport> {
   const display = displayPath(file);
   const hash = createHash('sha256');
@@ -202,7 +202,9 @@ export async function streamCsvFile(
     tokenizer.push(bytes);
   };
 
+  let ownFd: number | undefined;
   try {
+    const fd = part?.fd ?? openFd ?? (ownFd = openSync(file, 'r'));
     if (part?.header) feed(decoder.push(part.header));
     /** Whether the bytes after a handoff point were hashed already (they are then read again to tokenize). */
     let restHashed = false;
@@ -222,7 +224,7 @@ export async function streamCsvFile(
       }
     };
     const split = handoff && !part ? handoff.at : undefined;
-    for await (const chunk of readChunks(file, part?.start, split ?? part?.end, options.chunkBytes)) {
+    for await (const chunk of readChunks(fd, part?.start, split ?? part?.end, options.chunkBytes)) {
       consume(chunk);
       if (stopped) break;
     }
@@ -232,7 +234,7 @@ export async function streamCsvFile(
       const atRowStart = headerSeen && tokenizer !== undefined && tokenizer.pendingBytes.length === 0;
       let taken: { rows: number; encoding: EncodingName } | undefined;
       if (atRowStart) {
-        for await (const chunk of readChunks(file, split)) {
+        for await (const chunk of readChunks(fd, split)) {
           hash.update(chunk);
           options.onBytes?.(chunk.length, counter.rows);
         }
@@ -243,7 +245,7 @@ export async function streamCsvFile(
         counter.rows += taken.rows;
         if (!decoder.settled) adoptedEncoding = taken.encoding;
       } else {
-        for await (const chunk of readChunks(file, split, Infinity, options.chunkBytes)) {
+        for await (const chunk of readChunks(fd, split, Infinity, options.chunkBytes)) {
           consume(chunk);
           if (stopped) break;
         }
@@ -284,6 +286,8 @@ export async function streamCsvFile(
     } else {
       throw error;
     }
+  } finally {
+    if (ownFd !== undefined) closeSync(ownFd);
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
   return { path: display, sha256: sha256 ?? hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
@@ -384,7 +388,9 @@ export class RecordsReader {
   }
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
-  async readFile(file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<string | undefined>): Promise<CsvFileReport> {
+  async readFile(
+    file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<string | undefined>, fd?: number,
+  ): Promise<CsvFileReport> {
     const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
     let headerLength = 0;
@@ -515,7 +521,7 @@ export class RecordsReader {
           textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
         );
       },
-    }, part, partEnd, handoff, hashed);
+    }, part, partEnd, handoff, hashed, fd);
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;
@@ -547,19 +553,30 @@ export async function readRecords(
   const ordered = [...byResolved.values()].sort((a, b) => compareNatural(displayPath(a), displayPath(b)));
   const reader = new RecordsReader(ruleSet, options, collector);
   for (const file of ordered) {
-    let handoff: (Handoff & { cancel(): void }) | undefined;
-    if (options.rulesPath !== undefined && options.parallel !== false && worthTwoThreads([file], options.parallel === true)) {
-      const { startSecondPart } = await import('./parallel.js');
-      handoff = await startSecondPart(file, { ...options, rulesPath: options.rulesPath }, reader, collector);
-    }
-    // A file read on one thread is hashed on another, if it is large enough for that to pay.
-    const hashed = !handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true) ? hashOnAnotherThread(file) : undefined;
-    if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
+    // Opened once: the parts read here and by a worker, and the hash, are all of one file even if its path
+    // is renamed or replaced meanwhile. One that cannot be opened is reported by reading it.
+    let fd: number | undefined;
     try {
-      await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256);
+      fd = openSync(file, 'r');
+    } catch {
+      fd = undefined;
+    }
+    let handoff: ParallelHandoff | undefined;
+    let hashed: HashElsewhere | undefined;
+    try {
+      if (fd !== undefined && options.rulesPath !== undefined && options.parallel !== false && worthTwoThreads([file], options.parallel === true)) {
+        const { startSecondPart } = await import('./parallel.js');
+        handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
+      }
+      // A file read on one thread is hashed on another, if it is large enough for that to pay.
+      if (!handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) hashed = hashOnAnotherThread(file);
+      if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
+      await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256, fd);
     } finally {
-      handoff?.cancel();
+      // The worker reads through the same descriptor: it is closed once the worker has stopped.
+      await handoff?.cancel();
       hashed?.cancel();
+      if (fd !== undefined) closeSync(fd);
     }
   }
   return reader.finish();

@@ -2,8 +2,9 @@
 // must give exactly what reading it in one go gives, including when the worker's part cannot be adopted.
 // The threshold is lowered through CIVSCORE_PARALLEL_MIN_BYTES so small files take that path.
 
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +96,36 @@ describe('reading on two threads', () => {
     expect(parallel.stderr.match(/in two parts/g)).toHaveLength(2);
     for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.records).toBe(45000);
+  });
+
+  it('reads and hashes the file it opened, even when another file is renamed over its path meanwhile', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'month.csv');
+    const original = Buffer.from(month(30000));
+    writeFileSync(file, original);
+    writeFileSync(path.join(dir, 'other.csv'), month(1000));
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', '--parallel'], {
+      env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let replaced = false;
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+      // The file is open by now; the worker and the hash are still to read it.
+      if (!replaced && stderr.includes('starting a worker')) {
+        renameSync(path.join(dir, 'other.csv'), file);
+        replaced = true;
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(replaced).toBe(true);
+    expect(stderr).toContain('in two parts');
+    const input = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).inputs[0];
+    expect(input.rows).toBe(30000);
+    expect(input.sha256).toBe(createHash('sha256').update(original).digest('hex'));
   });
 
   it('reports bad bytes in the second part exactly as reading in one go does', () => {
