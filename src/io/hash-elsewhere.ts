@@ -1,8 +1,8 @@
 // A records file's SHA-256 (results.json names every input by it) made on another thread while this one
 // reads the file: hashing costs this thread ~0.8 ms per MB, a tenth of reading a file too small to be
-// worth reading on two threads (see two-threads.ts). The file is opened here and the worker reads that open
-// file (threads share descriptors), so it hashes the very file this thread reads even if the path is
-// renamed or deleted meanwhile; should the worker fail, the file is hashed here after all.
+// worth reading on two threads (see two-threads.ts). The worker reads the descriptor this thread reads
+// (threads share descriptors), so it hashes the very file read here even if the path is renamed or deleted
+// meanwhile; should the worker fail, the file is hashed here after all.
 
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -25,52 +25,36 @@ export interface HashElsewhere {
    * file cannot be read here either. Undefined once cancelled.
    */
   sha256: Promise<string | undefined>;
-  /** Stops the worker if it is still hashing (the file failed to read, say). */
-  cancel(): void;
+  /** Stops the worker if it is still hashing; resolves once it no longer reads the descriptor. */
+  cancel(): Promise<void>;
 }
 
-/** Starts hashing a regular file on another thread; undefined when it cannot be opened (reading will say why). */
-export function hashOnAnotherThread(file: string): HashElsewhere | undefined {
-  let fd: number;
+/**
+ * Starts hashing an open regular file on another thread; undefined when it is not one. The descriptor stays
+ * the caller's: it must stay open until cancel() has resolved.
+ */
+export function hashOnAnotherThread(fd: number): HashElsewhere | undefined {
   try {
-    fd = openSync(file, 'r');
+    if (!fstatSync(fd).isFile()) return undefined;
   } catch {
-    return undefined;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
-      return undefined;
-    }
-  } catch {
-    closeSync(fd);
     return undefined;
   }
   let cancelled = false;
   const worker = new Worker(HASHER, { eval: true, workerData: { fd } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const fromWorker = new Promise<string | undefined>((resolve) => {
+  const sha256 = new Promise<string | undefined>((resolve) => {
     worker.once('message', (hex: string) => resolve(hex));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
-  });
-  const sha256 = (async () => {
-    try {
-      const hex = await fromWorker;
-      return hex ?? (cancelled ? undefined : hashOpenFile(fd));
-    } finally {
-      // The descriptor is the worker's too: closed only once it has stopped.
-      await exited;
-      closeSync(fd);
-    }
-  })();
+  }).then((hex) => hex ?? (cancelled ? undefined : hashOpenFile(fd)));
   // A cancelled hash is never awaited: its failure must not surface as an unhandled rejection.
   sha256.catch(() => {});
   return {
     sha256,
-    cancel: () => {
+    cancel: async () => {
       cancelled = true;
-      void worker.terminate();
+      await worker.terminate();
+      await exited;
     },
   };
 }

@@ -569,13 +569,13 @@ export async function readRecords(
         handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
       }
       // A file read on one thread is hashed on another, if it is large enough for that to pay.
-      if (!handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) hashed = hashOnAnotherThread(file);
+      if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
       await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256, fd);
     } finally {
-      // The worker reads through the same descriptor: it is closed once the worker has stopped.
+      // The workers read through the same descriptor: it is closed once they have stopped.
       await handoff?.cancel();
-      hashed?.cancel();
+      await hashed?.cancel();
       if (fd !== undefined) closeSync(fd);
     }
   }

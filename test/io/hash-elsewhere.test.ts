@@ -3,11 +3,24 @@
 
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashHere, hashOnAnotherThread } from '../../src/io/hash-elsewhere.js';
 import { tempDir } from '../helpers/tmp.js';
+
+/** Hashes `file` through a descriptor opened here, `meanwhile` run once the worker has started. */
+async function hashed(file: string, meanwhile: () => void): Promise<string | undefined> {
+  const fd = openSync(file, 'r');
+  const hashing = hashOnAnotherThread(fd)!;
+  try {
+    meanwhile();
+    return await hashing.sha256;
+  } finally {
+    await hashing.cancel();
+    closeSync(fd);
+  }
+}
 
 describe('hashing a records file on another thread', () => {
   it('gives the SHA-256 of the bytes, like hashing here', async () => {
@@ -16,24 +29,28 @@ describe('hashing a records file on another thread', () => {
     const bytes = Buffer.from(Array.from({ length: 3 * (1 << 20) + 17 }, (_, i) => (i * 131) % 256));
     writeFileSync(file, bytes);
     const expected = createHash('sha256').update(bytes).digest('hex');
-    expect(await hashOnAnotherThread(file)!.sha256).toBe(expected);
+    expect(await hashed(file, () => {})).toBe(expected);
     expect(hashHere(file)).toBe(expected);
   });
 
-  it('hashes the file it opened, even if the path is removed or replaced before the worker reads it', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'month.csv');
+  it('hashes the open file, even if its path is removed or replaced before the worker reads it', async () => {
+    const file = path.join(tempDir(), 'month.csv');
     const bytes = Buffer.from('date,site_id\n'.repeat(200_000));
     writeFileSync(file, bytes);
-    const hashing = hashOnAnotherThread(file)!;
-    unlinkSync(file);
-    writeFileSync(file, 'another file');
-    expect(await hashing.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const sha = await hashed(file, () => {
+      unlinkSync(file);
+      writeFileSync(file, 'another file');
+    });
+    expect(sha).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
-  it('starts no worker for a file it cannot open or that is not a regular file', () => {
-    expect(hashOnAnotherThread(path.join(tempDir(), 'missing.csv'))).toBeUndefined();
-    expect(hashOnAnotherThread(tempDir())).toBeUndefined();
+  it('starts no worker for what is not a regular file', () => {
+    const fd = openSync(tempDir(), 'r');
+    try {
+      expect(hashOnAnotherThread(fd)).toBeUndefined();
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('leaves every output as reading on one thread alone writes it', () => {
