@@ -15,16 +15,23 @@ const { createHash } = require('node:crypto');
 const { readSync } = require('node:fs');
 const hash = createHash('sha256');
 const buffer = Buffer.allocUnsafe(1 << 20);
-for (let at = 0, n; (n = readSync(workerData.fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
-parentPort.postMessage(hash.digest('hex'));
+let at = 0;
+for (let n; (n = readSync(workerData.fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
+parentPort.postMessage({ sha256: hash.digest('hex'), bytes: at });
 `;
+
+/** A file's SHA-256 in hex and how many bytes it was made of. */
+export interface FileHash {
+  sha256: string;
+  bytes: number;
+}
 
 export interface HashElsewhere {
   /**
-   * The file's SHA-256 in hex, from the worker or, if it failed, made here; rejects with the I/O error if the
-   * file cannot be read here either. Undefined once cancelled.
+   * The file's SHA-256, from the worker or, if it failed, made here; rejects with the I/O error if the file
+   * cannot be read here either. Undefined once cancelled.
    */
-  sha256: Promise<string | undefined>;
+  hash: Promise<FileHash | undefined>;
   /** Stops the worker if it is still hashing; resolves once it no longer reads the descriptor. */
   cancel(): Promise<void>;
 }
@@ -42,15 +49,15 @@ export function hashOnAnotherThread(fd: number): HashElsewhere | undefined {
   let cancelled = false;
   const worker = new Worker(HASHER, { eval: true, workerData: { fd } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const sha256 = new Promise<string | undefined>((resolve) => {
-    worker.once('message', (hex: string) => resolve(hex));
+  const hash = new Promise<FileHash | undefined>((resolve) => {
+    worker.once('message', (made: FileHash) => resolve(made));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
-  }).then((hex) => hex ?? (cancelled ? undefined : hashOpenFile(fd)));
+  }).then((made) => made ?? (cancelled ? undefined : hashOpenFile(fd)));
   // A cancelled hash is never awaited: its failure must not surface as an unhandled rejection.
-  sha256.catch(() => {});
+  hash.catch(() => {});
   return {
-    sha256,
+    hash,
     cancel: async () => {
       cancelled = true;
       await worker.terminate();
@@ -60,15 +67,16 @@ export function hashOnAnotherThread(fd: number): HashElsewhere | undefined {
 }
 
 /** The SHA-256 of an open file, read from its start. */
-function hashOpenFile(fd: number): string {
+function hashOpenFile(fd: number): FileHash {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
-  for (let at = 0, n; (n = readSync(fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
-  return hash.digest('hex');
+  let at = 0;
+  for (let n; (n = readSync(fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
+  return { sha256: hash.digest('hex'), bytes: at };
 }
 
 /** The file's SHA-256, made here. */
-export function hashHere(file: string): string {
+export function hashHere(file: string): FileHash {
   const fd = openSync(file, 'r');
   try {
     return hashOpenFile(fd);

@@ -19,7 +19,7 @@ import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
-import { hashHere, hashOnAnotherThread, type HashElsewhere } from './hash-elsewhere.js';
+import { hashHere, hashOnAnotherThread, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import type { ParallelHandoff } from './parallel.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
@@ -156,7 +156,7 @@ export async function streamCsvFile(
   partEnd?: PartEnd,
   handoff?: Handoff,
   /** The file's SHA-256 made elsewhere (see hash-elsewhere.ts): the bytes read here are then not hashed. */
-  hashed?: Promise<string | undefined>,
+  hashed?: Promise<FileHash | undefined>,
   /** The file already open (see FilePart.fd); else it is opened here. Every read of it goes through one descriptor. */
   openFd?: number,
 ): Promise<CsvFileReport> {
@@ -173,6 +173,8 @@ export async function streamCsvFile(
   /** The encoding a handoff read the rest in, when the part read here was plain ASCII. */
   let adoptedEncoding: EncodingName | undefined;
   let sha256: string | undefined;
+  /** Bytes of the file read here (for a file hashed elsewhere, to check the hash is of them). */
+  let bytesRead = 0;
 
   const onRow = (row: RowView) => {
     if (stopped) return;
@@ -209,6 +211,7 @@ export async function streamCsvFile(
     /** Whether the bytes after a handoff point were hashed already (they are then read again to tokenize). */
     let restHashed = false;
     const consume = (chunk: Uint8Array) => {
+      bytesRead += chunk.length;
       if (!part && !restHashed && !hashed) hash.update(chunk);
       if (!restHashed) options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
@@ -272,8 +275,13 @@ export async function streamCsvFile(
         diagnostics.push(diagnostic('REC_CSV_SYNTAX', { file: display, line: syntax.line, col: syntax.col }, { message: syntax.message }));
       }
     }
-    // A stopped file's hash is never shown (see consume). One that cannot be read to hash is unreadable.
-    if (hashed && !stopped) sha256 = (await hashed) ?? hashHere(file);
+    // A stopped file's hash is never shown (see consume). One that cannot be read to hash is unreadable, and
+    // so is one whose hash was made of other bytes than were read: it changed meanwhile.
+    if (hashed && !stopped) {
+      const made = (await hashed) ?? hashHere(file);
+      if (made.bytes !== bytesRead) throw changedWhileRead(bytesRead, made.bytes);
+      sha256 = made.sha256;
+    }
   } catch (error) {
     if (error instanceof CsvLimitError) {
       diagnostics.push(
@@ -309,6 +317,13 @@ function allBlank(row: RowView): boolean {
     for (let k = row.starts[i]!; k < row.ends[i]!; k++) if (bytes[k] !== 0x20 && bytes[k] !== 0x09) return false;
   }
   return row.texts().every((t) => cleanCell(t) === '');
+}
+
+/** A file that changed between being read and being hashed: an I/O problem of its own kind. */
+function changedWhileRead(read: number, hashed: number): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`the file changed while it was read (${read} bytes read, ${hashed} hashed)`);
+  error.code = 'ECHANGED';
+  return error;
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
@@ -389,7 +404,7 @@ export class RecordsReader {
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
   async readFile(
-    file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<string | undefined>, fd?: number,
+    file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<FileHash | undefined>, fd?: number,
   ): Promise<CsvFileReport> {
     const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
@@ -571,7 +586,7 @@ export async function readRecords(
       // A file read on one thread is hashed on another, if it is large enough for that to pay.
       if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
-      await reader.readFile(file, undefined, undefined, handoff, hashed?.sha256, fd);
+      await reader.readFile(file, undefined, undefined, handoff, hashed?.hash, fd);
     } finally {
       // The workers read through the same descriptor: it is closed once they have stopped.
       await handoff?.cancel();

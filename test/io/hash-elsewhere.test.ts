@@ -7,6 +7,7 @@ import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSy
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashHere, hashOnAnotherThread } from '../../src/io/hash-elsewhere.js';
+import { streamCsvFile } from '../../src/io/records.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Hashes `file` through a descriptor opened here, `meanwhile` run once the worker has started. */
@@ -15,7 +16,7 @@ async function hashed(file: string, meanwhile: () => void): Promise<string | und
   const hashing = hashOnAnotherThread(fd)!;
   try {
     meanwhile();
-    return await hashing.sha256;
+    return (await hashing.hash)?.sha256;
   } finally {
     await hashing.cancel();
     closeSync(fd);
@@ -30,7 +31,7 @@ describe('hashing a records file on another thread', () => {
     writeFileSync(file, bytes);
     const expected = createHash('sha256').update(bytes).digest('hex');
     expect(await hashed(file, () => {})).toBe(expected);
-    expect(hashHere(file)).toBe(expected);
+    expect(hashHere(file)).toEqual({ sha256: expected, bytes: bytes.length });
   });
 
   it('hashes the open file, even if its path is removed or replaced before the worker reads it', async () => {
@@ -42,6 +43,19 @@ describe('hashing a records file on another thread', () => {
       writeFileSync(file, 'another file');
     });
     expect(sha).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('refuses a file whose hash was made of other bytes than were read (it changed meanwhile)', async () => {
+    const file = path.join(tempDir(), 'month.csv');
+    writeFileSync(file, 'date,site_id,item_code\n2026-10-01,S01,C01-01\n');
+    const sink = { header: () => true, row: () => {} };
+    const read = (bytes: number) => streamCsvFile(file, {}, sink, undefined, undefined, undefined, Promise.resolve({ sha256: 'f'.repeat(64), bytes }));
+    const changed = await read(3);
+    expect(changed.diagnostics.map((d) => d.code)).toEqual(['FILE_UNREADABLE']);
+    expect(JSON.stringify(changed.diagnostics[0])).toContain('changed while it was read');
+    const same = await read(readFileSync(file).length);
+    expect(same.diagnostics).toEqual([]);
+    expect(same.sha256).toBe('f'.repeat(64));
   });
 
   it('starts no worker for what is not a regular file', () => {
