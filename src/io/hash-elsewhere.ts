@@ -5,7 +5,7 @@
 // meanwhile; should the worker fail, the file is hashed here after all.
 
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** The worker: a few lines with no module of civscore's, so that it starts in a few milliseconds. */
@@ -37,15 +37,10 @@ export interface HashElsewhere {
 }
 
 /**
- * Starts hashing an open regular file on another thread; undefined when it is not one. The descriptor stays
- * the caller's: it must stay open until cancel() has resolved.
+ * Starts hashing an open regular file (see worthHashingElsewhere) on another thread. The descriptor stays the
+ * caller's: it must stay open until cancel() has resolved.
  */
-export function hashOnAnotherThread(fd: number): HashElsewhere | undefined {
-  try {
-    if (!fstatSync(fd).isFile()) return undefined;
-  } catch {
-    return undefined;
-  }
+export function hashOnAnotherThread(fd: number): HashElsewhere {
   let cancelled = false;
   const worker = new Worker(HASHER, { eval: true, workerData: { fd } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -66,21 +61,11 @@ export function hashOnAnotherThread(fd: number): HashElsewhere | undefined {
   };
 }
 
-/** The SHA-256 of an open file, read from its start. */
-function hashOpenFile(fd: number): FileHash {
+/** The SHA-256 of an open file, read from its start (here: what the worker does). */
+export function hashOpenFile(fd: number): FileHash {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
   let at = 0;
   for (let n; (n = readSync(fd, buffer, 0, buffer.length, at)) > 0; at += n) hash.update(buffer.subarray(0, n));
   return { sha256: hash.digest('hex'), bytes: at };
-}
-
-/** The file's SHA-256, made here. */
-export function hashHere(file: string): FileHash {
-  const fd = openSync(file, 'r');
-  try {
-    return hashOpenFile(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -19,7 +19,7 @@ import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
-import { hashHere, hashOnAnotherThread, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
+import { hashOnAnotherThread, hashOpenFile, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import type { ParallelHandoff } from './parallel.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
@@ -278,7 +278,7 @@ export async function streamCsvFile(
     // A stopped file's hash is never shown (see consume). One that cannot be read to hash is unreadable, and
     // so is one whose hash was made of other bytes than were read: it changed meanwhile.
     if (hashed && !stopped) {
-      const made = (await hashed) ?? hashHere(file);
+      const made = (await hashed) ?? hashOpenFile(fd);
       if (made.bytes !== bytesRead) throw changedWhileRead(bytesRead, made.bytes);
       sha256 = made.sha256;
     }
@@ -584,7 +584,7 @@ export async function readRecords(
         handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
       }
       // A file read on one thread is hashed on another, if it is large enough for that to pay.
-      if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(file, options.parallel === true)) hashed = hashOnAnotherThread(fd);
+      if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(fd, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
       await reader.readFile(file, undefined, undefined, handoff, hashed?.hash, fd);
     } finally {

@@ -1,7 +1,7 @@
 // Whether records are read on two threads: a small module, so that the CLI can ask before it loads
 // worker_threads (~10 ms) for a month that does not need them.
 
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -38,12 +38,12 @@ export function worthTwoThreads(files: readonly string[], forced: boolean): bool
  */
 export const HASH_ELSEWHERE_MIN_BYTES = bytesFromEnv('CIVSCORE_HASH_ELSEWHERE_MIN_BYTES', 8 * 1024 * 1024);
 
-/** Whether a records file read on one thread is worth hashing on another (see hash-elsewhere.ts). */
-export function worthHashingElsewhere(file: string, forced: boolean): boolean {
+/** Whether an open records file read on one thread is worth hashing on another (see hash-elsewhere.ts). */
+export function worthHashingElsewhere(fd: number, forced: boolean): boolean {
   if (!forced && availableParallelism() < 2) return false;
   try {
     // Only a regular file: a pipe's bytes can be read once, by the reader.
-    const stat = statSync(file);
+    const stat = fstatSync(fd);
     return stat.isFile() && stat.size >= HASH_ELSEWHERE_MIN_BYTES;
   } catch {
     return false;

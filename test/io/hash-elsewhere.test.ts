@@ -3,17 +3,18 @@
 
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashHere, hashOnAnotherThread } from '../../src/io/hash-elsewhere.js';
+import { hashOnAnotherThread, hashOpenFile } from '../../src/io/hash-elsewhere.js';
+import { HASH_ELSEWHERE_MIN_BYTES, worthHashingElsewhere } from '../../src/io/two-threads.js';
 import { streamCsvFile } from '../../src/io/records.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Hashes `file` through a descriptor opened here, `meanwhile` run once the worker has started. */
 async function hashed(file: string, meanwhile: () => void): Promise<string | undefined> {
   const fd = openSync(file, 'r');
-  const hashing = hashOnAnotherThread(fd)!;
+  const hashing = hashOnAnotherThread(fd);
   try {
     meanwhile();
     return (await hashing.hash)?.sha256;
@@ -31,7 +32,12 @@ describe('hashing a records file on another thread', () => {
     writeFileSync(file, bytes);
     const expected = createHash('sha256').update(bytes).digest('hex');
     expect(await hashed(file, () => {})).toBe(expected);
-    expect(hashHere(file)).toEqual({ sha256: expected, bytes: bytes.length });
+    const fd = openSync(file, 'r');
+    try {
+      expect(hashOpenFile(fd)).toEqual({ sha256: expected, bytes: bytes.length });
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('hashes the open file, even if its path is removed or replaced before the worker reads it', async () => {
@@ -58,12 +64,19 @@ describe('hashing a records file on another thread', () => {
     expect(same.sha256).toBe('f'.repeat(64));
   });
 
-  it('starts no worker for what is not a regular file', () => {
-    const fd = openSync(tempDir(), 'r');
-    try {
-      expect(hashOnAnotherThread(fd)).toBeUndefined();
-    } finally {
-      closeSync(fd);
+  it('is used only for a regular file large enough', () => {
+    const file = path.join(tempDir(), 'month.csv');
+    writeFileSync(file, 'date,site_id\n');
+    const large = path.join(tempDir(), 'large.csv');
+    writeFileSync(large, '');
+    truncateSync(large, HASH_ELSEWHERE_MIN_BYTES);
+    for (const [target, expected] of [[tempDir(), false], [file, false], [large, true]] as const) {
+      const fd = openSync(target, 'r');
+      try {
+        expect(worthHashingElsewhere(fd, true)).toBe(expected);
+      } finally {
+        closeSync(fd);
+      }
     }
   });
 
