@@ -1,5 +1,6 @@
 // Reading one large records file on both cores: while this thread reads the file from the start, a worker
-// thread reads it from a line break past the middle to the end. When this thread reaches that point it
+// thread reads it from a line break about halfway through what is left when the worker is ready (see cut.ts)
+// to the end. When this thread reaches that point it
 // adopts the worker's rows only if that is certain to equal reading on itself; otherwise it reads on, and
 // the worker is stopped:
 // - the point must not fall inside a quoted field (this thread must be at a row start there);
@@ -22,16 +23,20 @@ import { keepRejected, MAX_ROWS_PER_FILE, type CsvFileReport, type CsvReadOption
 import type { PartRequest } from './records-worker.js';
 import { recordsWorker, recordsWorkersAvailable } from './records-workers.js';
 import { bundledRulesPath } from './rules.js';
+import { SharedCut } from './cut.js';
 import { trace } from './trace.js';
 
 const HEAD_BYTES = 64 * 1024;
 /**
- * How the file is shared. This thread also hashes the whole file, so it reads less than half; the worker
- * loses a little time starting and handing its part back, which matters less as files grow. Fitted to the
- * bench months: 46 % of a 34 MB file, 44 % of a 171 MB one.
+ * How what is left when the worker is ready is shared: this thread reads MAIN_SHARE_OF_REST of it plus
+ * WORKER_OVERHEAD_BYTES / 2, the worker the rest. This thread reads a little less than half, for it also
+ * hashes the whole file; the worker starts with cold code and hands its part back, which matters less as
+ * files grow. Fitted to the bench months (1M and 5M records; each thread finishing first about as often).
  */
-const MAIN_SHARE = 0.43;
-const WORKER_OVERHEAD_BYTES = 2 * 1024 * 1024;
+const MAIN_SHARE_OF_REST = 0.46;
+const WORKER_OVERHEAD_BYTES = 4 * 1024 * 1024;
+/** Less than this left for the worker is not worth its handing back: this thread then reads it all. */
+const MIN_WORKER_BYTES = 4 * 1024 * 1024;
 
 interface PartResult {
   failed: boolean;
@@ -53,6 +58,29 @@ function readAt(fd: number, position: number, length: number): Buffer {
   let filled = 0;
   for (let n; filled < length && (n = readSync(fd, buffer, filled, length - filled, position + filled)) > 0;) filled += n;
   return buffer.subarray(0, filled);
+}
+
+/** The first row start after `from` (the byte after the next line break), if there is one before `size`. */
+function rowStartAfter(fd: number, from: number, size: number): number | undefined {
+  let window: Buffer;
+  try {
+    window = readAt(fd, from, HEAD_BYTES);
+  } catch {
+    return undefined;
+  }
+  const lineBreak = window.indexOf(0x0a);
+  if (lineBreak < 0 || from + lineBreak + 1 >= size) return undefined;
+  return from + lineBreak + 1;
+}
+
+/**
+ * Worker: where its part of a `size`-byte file starts, now that the first `claimed` bytes are being read by
+ * the main thread; undefined when too little is left to be worth it.
+ */
+export function chooseCut(fd: number, claimed: number, size: number): number | undefined {
+  const middle = Math.ceil(claimed + MAIN_SHARE_OF_REST * (size - claimed) + WORKER_OVERHEAD_BYTES / 2);
+  if (size - middle < MIN_WORKER_BYTES) return undefined;
+  return rowStartAfter(fd, middle, size);
 }
 
 const utf8Family = (encoding: EncodingName) => (encoding === 'utf-8-bom' ? 'utf-8' : encoding);
@@ -112,25 +140,23 @@ export async function startSecondPart(
   const mapped = mapHeader(fields, displayPath(file), 1);
   if (!mapped.map || mapped.map.recordId !== undefined) return undefined;
 
-  const share = process.env.CIVSCORE_PARALLEL_SHARE
-    ? Number(process.env.CIVSCORE_PARALLEL_SHARE)
-    : MAIN_SHARE + WORKER_OVERHEAD_BYTES / (2 * size);
-  const middle = Math.floor(size * share);
-  let window: Buffer;
-  try {
-    window = readAt(fd, middle, HEAD_BYTES);
-  } catch {
-    return undefined;
+  const cut = new SharedCut();
+  // A share set in the environment fixes the cut in advance, so that tests know where a file splits.
+  const fixedShare = process.env.CIVSCORE_PARALLEL_SHARE ? Number(process.env.CIVSCORE_PARALLEL_SHARE) : undefined;
+  if (fixedShare !== undefined) {
+    const boundary = rowStartAfter(fd, Math.floor(size * fixedShare), size);
+    if (boundary === undefined) return undefined;
+    cut.fix(boundary);
+    trace(`starting a worker for ${displayPath(file)} from byte ${boundary} of ${size}`);
+  } else {
+    trace(`starting a worker for ${displayPath(file)} (${size} bytes): it takes the rest from where this thread has got to`);
   }
-  const cut = window.indexOf(0x0a);
-  if (cut < 0 || middle + cut + 1 >= size) return undefined;
-  const boundary = middle + cut + 1;
 
   const request: PartRequest = {
     file, rulesPath: options.rulesPath, rulesSha256: options.rulesSha256, options: { ...options, onBytes: undefined, delimiter },
-    part: { start: boundary, end: Infinity, header, fd },
+    part: { end: Infinity, header, fd },
+    cut: cut.buffer,
   };
-  trace(`starting a worker for ${displayPath(file)} from byte ${boundary} of ${size}`);
   const { worker, alive } = recordsWorker({ rulesPath: options.rulesPath === bundledRulesPath() ? null : options.rulesPath });
   const result = new Promise<PartResult | undefined>((resolve) => {
     if (!alive) return resolve(undefined);
@@ -142,7 +168,13 @@ export async function startSecondPart(
   let taken = false;
 
   return {
-    at: boundary,
+    cutBefore(end) {
+      const claim = cut.claim(end);
+      return typeof claim === 'object' ? claim.cut : undefined;
+    },
+    noCut() {
+      cut.close();
+    },
     async take(state) {
       trace('first part read, the rest hashed');
       const b = await result;

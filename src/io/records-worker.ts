@@ -1,10 +1,13 @@
 // Worker thread: reads one part of a large records file (see parallel.ts) and hands back what it found.
 // It may be started before the part is known (see records-workers.ts): the part comes as its one message.
 
+import { fstatSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FindingCollector } from '../core/score.js';
 import type { CsvReadOptions, FilePart, PartEnd } from './records.js';
 import { RecordsReader } from './records.js';
+import { SharedCut } from './cut.js';
+import { chooseCut } from './parallel.js';
 import { bundledRulesPath, loadRules } from './rules.js';
 import type { WorkerHint } from './records-workers.js';
 import { trace } from './trace.js';
@@ -13,7 +16,9 @@ export interface PartRequest {
   file: string;
   rulesPath: string;
   options: CsvReadOptions & { period?: string };
-  part: FilePart;
+  /** The part, but for where it starts: the worker decides that through `cut` (see cut.ts). */
+  part: Omit<FilePart, 'start'>;
+  cut: SharedArrayBuffer;
   rulesSha256?: string;
 }
 
@@ -35,13 +40,28 @@ async function readPart(request: PartRequest): Promise<void> {
     parentPort!.postMessage({ failed: true });
     return;
   }
+  // Where to begin: decided now, from how far the main thread has got (unless it was fixed in advance).
+  const fd = request.part.fd!;
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch {
+    size = 0;
+  }
+  const start = new SharedCut(request.cut).decide((claimed) => chooseCut(fd, claimed, size));
+  if (start === undefined) {
+    parentPort!.postMessage({ failed: true });
+    return;
+  }
+  trace(`worker reads from byte ${start} of ${size}`);
+  const part: FilePart = { ...request.part, start };
   const collector = new FindingCollector(loaded.ruleSet);
   const reader = new RecordsReader(loaded.ruleSet, request.options, collector);
   const partEnd: PartEnd = { line: 1, pending: 0, settled: false };
-  const report = await reader.readFile(request.file, request.part, partEnd);
+  const report = await reader.readFile(request.file, part, partEnd);
   trace('worker read its part');
   const result = reader.finish();
-  const part = collector.exportPart();
+  const exported = collector.exportPart();
   trace('worker exported its part');
   parentPort!.postMessage(
     {
@@ -55,8 +75,8 @@ async function readPart(request: PartRequest): Promise<void> {
       dropped: result.dropped,
       months: [...result.months],
       fileDiagnostics: result.fileDiagnostics,
-      part,
+      part: exported,
     },
-    [part.cells, part.counts, part.heads, part.sizes, part.blockNext, ...part.slabs, part.textStarts, part.textIds].map((a) => a.buffer as ArrayBuffer),
+    [exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.textStarts, exported.textIds].map((a) => a.buffer as ArrayBuffer),
   );
 }

@@ -71,6 +71,11 @@ export interface PartEnd {
 export const MAX_ROWS_PER_FILE = 50_000_000;
 
 const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes read at a time by the first of two threads reading a file (see cut.ts): the worker learns how far
+ * this thread has got to within this, and while its code is still cold, 1 MiB takes this thread ~80 ms.
+ */
+const CLAIM_BYTES = 1 << 17;
 
 export interface RowSink {
   /** The first row. Returns false to stop reading (the header is unusable). */
@@ -90,11 +95,25 @@ export interface RowSink {
  * Reads are synchronous: an asynchronous read waits for a thread-pool thread, and while both cores are
  * busy reading a file in two parts that wait costs more than the read (a third of the time, measured).
  */
-async function* readChunks(fd: number, start = 0, end = Infinity, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+async function* readChunks(
+  fd: number,
+  start = 0,
+  end = Infinity,
+  chunkBytes = CHUNK_BYTES,
+  /** Asked before each read with the byte it would end at; a number returned is the end from then on. */
+  endBefore?: (readEnd: number) => number | undefined,
+): AsyncGenerator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   let position = start;
   while (position < end) {
-    const want = Math.min(chunkBytes, end - position);
+    let want = Math.min(chunkBytes, end - position);
+    const newEnd = endBefore?.(position + want);
+    if (newEnd !== undefined) {
+      end = Math.min(end, newEnd);
+      endBefore = undefined;
+      want = Math.min(chunkBytes, end - position);
+      if (want <= 0) return;
+    }
     const bytesRead = readSync(fd, buffer, 0, want, position);
     if (bytesRead === 0) return;
     position += bytesRead;
@@ -137,13 +156,16 @@ export function readCsvFile(
 }
 
 /**
- * Someone else (a worker) reading a file from byte `at` on. The stream reads the bytes before `at`, and if
- * they end on a row boundary offers the rest to `take`, which returns how many rows it added and the
- * encoding it read, or undefined when its reading cannot stand for the stream's own (then the stream reads
- * on itself).
+ * Someone else (a worker) reading the rest of a file from a byte decided while the stream reads (see cut.ts).
+ * The stream reads the bytes before that cut, and if they end on a row boundary offers the rest to `take`,
+ * which returns how many rows it added and the encoding it read, or undefined when its reading cannot stand
+ * for the stream's own (then the stream reads on itself).
  */
 export interface Handoff {
-  at: number;
+  /** Asked before each read, with the byte the read would end at: the cut, once decided (else undefined). */
+  cutBefore(end: number): number | undefined;
+  /** Told that the stream read the file to its end without a cut: no one else may take the rest now. */
+  noCut(): void;
   take(state: { line: number; encoding: EncodingName; settled: boolean; rows: number }): Promise<{ rows: number; encoding: EncodingName } | undefined>;
 }
 
@@ -226,11 +248,15 @@ export async function streamCsvFile(
         stopped = true;
       }
     };
-    const split = handoff && !part ? handoff.at : undefined;
-    for await (const chunk of readChunks(fd, part?.start, split ?? part?.end, options.chunkBytes)) {
+    let split: number | undefined;
+    const cutBefore = handoff && !part ? (readEnd: number) => (split = handoff.cutBefore(readEnd)) : undefined;
+    // Smaller reads while the cut is open: each claims what it reads, and the worker cuts past the claims.
+    const firstChunkBytes = options.chunkBytes ?? (cutBefore ? CLAIM_BYTES : undefined);
+    for await (const chunk of readChunks(fd, part?.start, part?.end, firstChunkBytes, cutBefore)) {
       consume(chunk);
       if (stopped) break;
     }
+    if (cutBefore && split === undefined) handoff!.noCut();
     if (split !== undefined && !stopped) {
       // The rest may have been read by a worker: adopt its rows if they are what reading on would give.
       // The rest is hashed first, while the worker is likely still reading.

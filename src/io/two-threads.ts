@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 
 /**
  * Below this a file is read faster in one go than by starting a worker (see parallel.ts).
- * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads) let
+ * CIVSCORE_PARALLEL_MIN_BYTES and CIVSCORE_PARALLEL_SHARE (the share of the file the main thread reads, fixed
+ * in advance instead of decided when the worker is ready: see cut.ts) let
  * tests choose which files split and where.
  */
 export const PARALLEL_MIN_BYTES = bytesFromEnv('CIVSCORE_PARALLEL_MIN_BYTES', 16 * 1024 * 1024);

@@ -98,6 +98,48 @@ describe('reading on two threads', () => {
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.records).toBe(45000);
   });
 
+  it('cuts a large file where the worker finds this thread when it is ready, with byte-identical outputs', () => {
+    const file = path.join(tempDir(), 'month.csv');
+    writeFileSync(file, month(560_000, { chineseFrom: 0 }));
+    const size = readFileSync(file).length;
+    const run = (parallel: boolean) => {
+      const out = path.join(tempDir(), 'out');
+      // The real sizes: no CIVSCORE_PARALLEL_* setting, so the worker decides where its part begins.
+      const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
+        env: { ...process.env, CIVSCORE_TRACE: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      expect(result.status).toBe(0);
+      return { files: Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))])), stderr: result.stderr.toString() };
+    };
+    const sequential = run(false);
+    const parallel = run(true);
+    expect(size).toBeGreaterThan(16 * 1024 * 1024);
+    const start = Number(/worker reads from byte (\d+) of (\d+)/.exec(parallel.stderr)?.[1]);
+    // Past what this thread had read by then, and short of the end by the least the worker takes.
+    expect(start).toBeGreaterThan(size * 0.46);
+    expect(start).toBeLessThan(size - 4 * 1024 * 1024);
+    expect(parallel.stderr).toContain('in two parts');
+    expect(Object.keys(parallel.files).sort()).toEqual(Object.keys(sequential.files).sort());
+    for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
+    expect(JSON.parse(sequential.files['results.json']!.toString()).summary.records).toBe(560_000);
+  });
+
+  it('leaves a file to this thread when too little is left for the worker once it is ready', () => {
+    const file = path.join(tempDir(), 'month.csv');
+    writeFileSync(file, month(30000));
+    const out = path.join(tempDir(), 'out');
+    const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', '--parallel'], {
+      env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_TRACE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const stderr = result.stderr.toString();
+    expect(result.status, stderr).toBe(0);
+    expect(stderr).toContain('starting a worker');
+    expect(stderr).not.toContain('in two parts');
+    expect(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).summary.records).toBe(30000);
+  });
+
   it('reads and hashes the file it opened, even when another file is renamed over its path meanwhile', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'month.csv');
