@@ -23,7 +23,7 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULTS, FAILURES, makePreviousResults, random, randomCase, ROOT, runPool, structuralCases } from './fuzz-lib.mjs';
+import { DEFAULTS, FAILURES, makePreviousResults, parallelRuns, random, randomCase, ROOT, runPool, structuralCases } from './fuzz-lib.mjs';
 
 function parseArgs(argv) {
   const options = {
@@ -102,6 +102,7 @@ async function main() {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   console.log(`\n${total} runs (${generated} random) in ${seconds} s, seed ${options.seed}; peak RSS ${Math.round(maxRss / 1024)} MB`);
   for (const verdict of ['ok', 'clean-error', ...FAILURES]) console.log(`  ${verdict.padEnd(14)} ${counts.get(verdict) ?? 0}`);
+  if (parallelRuns.compared > 0) console.log(`  (run again on two threads: ${parallelRuns.compared}, of which ${parallelRuns.split} read a file in two parts)`);
   if (failures.length > 0) {
     console.log(`\n${failures.length} failing inputs saved under ${path.relative(process.cwd(), options.save) || '.'}/`);
     process.exitCode = 1;
