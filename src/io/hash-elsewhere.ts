@@ -6,7 +6,8 @@
 
 import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker as WorkerType } from 'node:worker_threads';
 
 /** The worker: a few lines with no module of civscore's, so that it starts in a few milliseconds. */
 const HASHER = `
@@ -42,6 +43,8 @@ export interface HashElsewhere {
  */
 export function hashOnAnotherThread(fd: number): HashElsewhere {
   let cancelled = false;
+  // Loaded here, not with this module: most runs hash on this thread, and worker_threads costs ~1 ms to load.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as { Worker: typeof WorkerType };
   const worker = new Worker(HASHER, { eval: true, workerData: { fd } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const hash = new Promise<FileHash | undefined>((resolve) => {

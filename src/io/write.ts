@@ -9,8 +9,8 @@
 // so inputs are never modified.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, write, writeSync, type Stats } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+// (fs/promises is not loaded: ~2 ms of start-up for the one unlink below.)
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlink, write, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
@@ -239,11 +239,10 @@ const removals = new Set<Promise<void>>();
  * Node winds down. A failure leaves a stale temporary that the next run removes.
  */
 function unlinkOld(file: string): void {
-  const removal: Promise<void> = unlink(file)
-    .catch(() => {
-      // best effort: see removeStaleTemporaries
-    })
-    .finally(() => removals.delete(removal));
+  const removal: Promise<void> = new Promise<void>((resolve) =>
+    // Best effort: a file left behind is removed by the next run (see removeStaleTemporaries).
+    unlink(file, () => resolve()),
+  ).finally(() => removals.delete(removal));
   removals.add(removal);
 }
 
