@@ -72,8 +72,9 @@ export const MAX_ROWS_PER_FILE = 50_000_000;
 
 const CHUNK_BYTES = 1 << 20;
 /**
- * Bytes read at a time by the first of two threads reading a file (see cut.ts): the worker learns how far
- * this thread has got to within this, and while its code is still cold, 1 MiB takes this thread ~80 ms.
+ * Bytes read at a time by the first of two threads reading a file until the cut is decided (see cut.ts):
+ * each read claims what it reads, so the worker learns how far this thread has got to within this; while
+ * its code is still cold, 1 MiB takes this thread ~80 ms.
  */
 const CLAIM_BYTES = 1 << 17;
 
@@ -100,13 +101,16 @@ async function* readChunks(
   start = 0,
   end = Infinity,
   chunkBytes = CHUNK_BYTES,
-  /** Asked before each read with the byte it would end at; a number returned is the end from then on. */
+  /**
+   * Asked before each read with the byte it would end at; a number returned is the end from then on, and
+   * is not asked again. Until then reads are of at most CLAIM_BYTES (see there).
+   */
   endBefore?: (readEnd: number) => number | undefined,
 ): AsyncGenerator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   let position = start;
   while (position < end) {
-    let want = Math.min(chunkBytes, end - position);
+    let want = Math.min(endBefore ? Math.min(CLAIM_BYTES, chunkBytes) : chunkBytes, end - position);
     const newEnd = endBefore?.(position + want);
     if (newEnd !== undefined) {
       end = Math.min(end, newEnd);
@@ -250,9 +254,7 @@ export async function streamCsvFile(
     };
     let split: number | undefined;
     const cutBefore = handoff && !part ? (readEnd: number) => (split = handoff.cutBefore(readEnd)) : undefined;
-    // Smaller reads while the cut is open: each claims what it reads, and the worker cuts past the claims.
-    const firstChunkBytes = options.chunkBytes ?? (cutBefore ? CLAIM_BYTES : undefined);
-    for await (const chunk of readChunks(fd, part?.start, part?.end, firstChunkBytes, cutBefore)) {
+    for await (const chunk of readChunks(fd, part?.start, part?.end, options.chunkBytes, cutBefore)) {
       consume(chunk);
       if (stopped) break;
     }
