@@ -115,46 +115,58 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       // A run that fails shows 50 errors; keeping every rejected row of a wrong rule set would exhaust memory.
       keepRejected: options.skipInvalid ? Infinity : 1000,
+      // Large files are hashed on another thread while this one scores (awaited before the results are made).
+      deferHashes: true,
     },
     collector,
   );
-  trace(`records read (${read.fusedRows} of ${read.accepted} accepted rows by the fused fast path)`);
-  outcome.inputs = read.inputs;
-  outcome.uncountedErrors = read.dropped.errors;
-  outcome.rejected = read.rejected;
-  append(outcome.diagnostics, read.fileDiagnostics);
-  if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
+  try {
+    trace(`records read (${read.fusedRows} of ${read.accepted} accepted rows by the fused fast path)`);
+    outcome.inputs = read.inputs;
+    outcome.uncountedErrors = read.dropped.errors;
+    outcome.rejected = read.rejected;
+    append(outcome.diagnostics, read.fileDiagnostics);
+    if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
 
-  if (hasErrors(outcome.diagnostics)) return outcome;
-  if (options.period === undefined) {
-    const months = [...read.months].sort();
-    if (months.length === 1) outcome.period = months[0]!;
-    else if (months.length > 1) outcome.diagnostics.push(diagnostic('PERIOD_MIXED', {}, { months: months.join(', ') }, 'warning'));
-    else outcome.diagnostics.push(diagnostic('PERIOD_UNKNOWN', {}, {}, 'warning'));
+    if (hasErrors(outcome.diagnostics)) return outcome;
+    if (options.period === undefined) {
+      const months = [...read.months].sort();
+      if (months.length === 1) outcome.period = months[0]!;
+      else if (months.length > 1) outcome.diagnostics.push(diagnostic('PERIOD_MIXED', {}, { months: months.join(', ') }, 'warning'));
+      else outcome.diagnostics.push(diagnostic('PERIOD_UNKNOWN', {}, {}, 'warning'));
+    }
+
+    const scored = score({
+      ruleSet,
+      collector,
+      ...(previous ? { previous } : {}),
+      ...(componentScores ? { components: componentScores } : {}),
+    });
+    // A missing component is a gap in the components file: name it.
+    for (const d of scored.diagnostics) if (d.code === 'COMP_MISSING' && options.components) d.file = displayPath(options.components);
+    append(outcome.diagnostics, scored.diagnostics);
+    if (hasErrors(scored.diagnostics)) return outcome;
+    trace('scored');
+    const hashProblems = (await read.hashesMade) ?? [];
+    if (hashProblems.length > 0) {
+      append(outcome.diagnostics, hashProblems);
+      return outcome;
+    }
+    outcome.scored = scored;
+    outcome.results = buildResults(ruleSet, scored, {
+      period: outcome.period,
+      rulesSha256: loaded.sha256,
+      inputs: read.inputs.map((i) => ({ path: i.path, sha256: i.sha256, encoding: i.encoding, rows: i.rows })),
+      records: read.records,
+      accepted: read.accepted,
+      rejected: read.rejected.length,
+      withPrevious: previous !== undefined,
+    });
+    return outcome;
+  } finally {
+    // Whatever the outcome, no hashing thread outlives the pipeline.
+    await read.hashesMade;
   }
-
-  const scored = score({
-    ruleSet,
-    collector,
-    ...(previous ? { previous } : {}),
-    ...(componentScores ? { components: componentScores } : {}),
-  });
-  // A missing component is a gap in the components file: name it.
-  for (const d of scored.diagnostics) if (d.code === 'COMP_MISSING' && options.components) d.file = displayPath(options.components);
-  append(outcome.diagnostics, scored.diagnostics);
-  if (hasErrors(scored.diagnostics)) return outcome;
-  trace('scored');
-  outcome.scored = scored;
-  outcome.results = buildResults(ruleSet, scored, {
-    period: outcome.period,
-    rulesSha256: loaded.sha256,
-    inputs: read.inputs.map((i) => ({ path: i.path, sha256: i.sha256, encoding: i.encoding, rows: i.rows })),
-    records: read.records,
-    accepted: read.accepted,
-    rejected: read.rejected.length,
-    withPrevious: previous !== undefined,
-  });
-  return outcome;
 }
 
 /** push(...list) overflows the stack past ~100,000 items, and hostile input can make that many problems. */

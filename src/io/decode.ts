@@ -35,6 +35,14 @@ export class DecodeError extends Error {
 /** Valid non-ASCII UTF-8 characters needed before a bad byte to call a file mixed rather than GBK. */
 const MIXED_EVIDENCE = 4;
 
+/**
+ * The bytes that decide the encoding: this many from the first non-ASCII byte on (or to the end). Fixed by
+ * position, so that the choice is the same however the file is read — in which chunks, from where (a file
+ * read in two parts must read as it does in one go).
+ */
+export const DECIDING_BYTES = 64 * 1024;
+const NO_BYTES = new Uint8Array(0);
+
 const utf8Text: BytesToText = (bytes, start, end) =>
   Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
 
@@ -45,9 +53,10 @@ function gbText(): BytesToText {
 
 /**
  * Turns a file's chunks into validated bytes for the tokenizer. With no forced encoding it stays undecided
- * while the bytes are ASCII (which every candidate reads the same way) and settles on the first non-ASCII
- * chunk: a BOM, else valid UTF-8, else GB18030. Once settled, bytes invalid in the chosen encoding raise
- * DecodeError — that is how a file mixing UTF-8 and GBK is caught.
+ * while the bytes are ASCII (which every candidate reads the same way); from the first non-ASCII byte on it
+ * holds the bytes back until it has DECIDING_BYTES of them (or the input ends), and settles on those: a BOM,
+ * else valid UTF-8, else GB18030. Once settled, bytes invalid in the chosen encoding raise DecodeError —
+ * that is how a file mixing UTF-8 and GBK is caught.
  */
 export class ByteDecoder {
   private chosen: EncodingName | undefined;
@@ -57,6 +66,9 @@ export class ByteDecoder {
   private gbValidator: TextDecoder | undefined;
   private utf16: TextDecoder | undefined;
   private textOf: BytesToText = utf8Text;
+  /** Undecided: the bytes held back (from the start of the chunk with the first non-ASCII byte), and where that byte is in them. */
+  private held: Uint8Array | undefined;
+  private firstNonAscii = 0;
 
   constructor(forced?: EncodingName) {
     if (forced) this.settle(forced);
@@ -70,6 +82,11 @@ export class ByteDecoder {
   /** Whether the bytes so far showed their encoding (a BOM, or a non-ASCII byte), or it was forced. */
   get settled(): boolean {
     return this.chosen !== undefined;
+  }
+
+  /** Whether bytes pushed are held back, the encoding not yet decided: they have not been returned. */
+  get holding(): boolean {
+    return this.held !== undefined;
   }
 
   /** Turns field bytes into text in the file's encoding (GB18030 fields are decoded as GB18030). */
@@ -89,17 +106,39 @@ export class ByteDecoder {
       }
     }
     if (!this.chosen) {
-      if (isAscii(chunk)) return chunk;
-      const tail = incompleteUtf8Tail(chunk);
-      if (isUtf8(chunk.subarray(0, chunk.length - tail))) {
-        this.settle('utf-8');
+      if (this.held === undefined) {
+        if (isAscii(chunk)) return chunk;
+        this.firstNonAscii = chunk.findIndex((b) => b >= 0x80);
+        // A copy: the chunk may be a Buffer view that the next read overwrites.
+        this.held = Uint8Array.prototype.slice.call(chunk);
       } else {
-        const offset = firstInvalidUtf8(chunk);
-        const validPrefix = chunk.subarray(0, offset);
-        if (countNonAscii(validPrefix) >= MIXED_EVIDENCE) throw new DecodeError('utf-8', validPrefix);
-        this.settle('gb18030');
+        this.held = joined(this.held, chunk);
       }
+      if (this.held.length - this.firstNonAscii < DECIDING_BYTES) return NO_BYTES;
+      return this.decide();
     }
+    return this.pushSettled(chunk);
+  }
+
+  /** Settles on the held bytes' encoding and returns them validated. */
+  private decide(): Uint8Array {
+    const held = this.held!;
+    this.held = undefined;
+    const window = held.subarray(this.firstNonAscii, this.firstNonAscii + DECIDING_BYTES);
+    const tail = window.length < DECIDING_BYTES ? 0 : incompleteUtf8Tail(window);
+    if (isUtf8(window.subarray(0, window.length - tail))) {
+      this.settle('utf-8');
+    } else {
+      const offset = firstInvalidUtf8(window);
+      if (countNonAscii(window.subarray(0, offset)) >= MIXED_EVIDENCE) {
+        throw new DecodeError('utf-8', held.subarray(0, this.firstNonAscii + offset));
+      }
+      this.settle('gb18030');
+    }
+    return this.pushSettled(held);
+  }
+
+  private pushSettled(chunk: Uint8Array): Uint8Array {
     switch (this.chosen!) {
       case 'utf-8':
       case 'utf-8-bom':
@@ -120,8 +159,20 @@ export class ByteDecoder {
     }
   }
 
-  /** Ends the input: an unfinished character at the end is an error. */
+  /** Ends the input: returns the bytes still held back; an unfinished character at the end is an error. */
   end(): Uint8Array {
+    const rest = this.held !== undefined ? this.decide() : NO_BYTES;
+    try {
+      const last = this.endSettled();
+      return rest.length === 0 ? last : joined(rest, last);
+    } catch (error) {
+      // The bytes held back are valid up to the unfinished end: they go to the tokenizer all the same.
+      if (error instanceof DecodeError && rest.length > 0) throw new DecodeError(error.encoding, joined(rest, error.validPrefix));
+      throw error;
+    }
+  }
+
+  private endSettled(): Uint8Array {
     if (this.carry.length > 0) {
       this.carry = new Uint8Array(0);
       throw new DecodeError(this.encoding, new Uint8Array(0));
@@ -136,13 +187,7 @@ export class ByteDecoder {
   }
 
   private pushUtf8(input: Uint8Array): Uint8Array {
-    let chunk = input;
-    if (this.carry.length > 0) {
-      const joined = new Uint8Array(this.carry.length + input.length);
-      joined.set(this.carry);
-      joined.set(input, this.carry.length);
-      chunk = joined;
-    }
+    const chunk = this.carry.length > 0 ? joined(this.carry, input) : input;
     const tail = incompleteUtf8Tail(chunk);
     const body = chunk.subarray(0, chunk.length - tail);
     if (!isUtf8(body)) throw new DecodeError(this.chosen!, body.subarray(0, firstInvalidUtf8(body)));
@@ -163,6 +208,13 @@ export class ByteDecoder {
       this.textOf = utf8Text;
     }
   }
+}
+
+function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return both;
 }
 
 function countNonAscii(bytes: Uint8Array): number {

@@ -9,9 +9,10 @@
 //   reading on, which stops where the file goes wrong, as a sequential read does;
 // - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
 //   UTF-16 files, nor files whose header has a quote.
-// This thread hashes every byte itself, in order, so the file's SHA-256 is the same either way. Both threads
-// read through the one descriptor readRecords opened, so their parts and the hash are all of one file, even
-// if another is renamed over its path meanwhile.
+// The file's SHA-256 is made once it is read, by a small worker hashing every byte in order while this thread
+// scores (see readRecords); it must be of as many bytes as the two parts. Both threads and the hash read
+// through the one descriptor readRecords opened, so the parts and the hash are all of one file, even if
+// another is renamed over its path meanwhile.
 
 import { fstatSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.js';
@@ -29,9 +30,8 @@ import { trace } from './trace.js';
 const HEAD_BYTES = 64 * 1024;
 /**
  * How what is left when the worker is ready is shared: this thread reads MAIN_SHARE_OF_REST of it plus
- * WORKER_OVERHEAD_BYTES / 2, the worker the rest. This thread reads a little less than half, for it also
- * hashes the whole file; the worker starts with cold code and hands its part back, which matters less as
- * files grow. Fitted to the bench months (1M and 5M records; each thread finishing first about as often).
+ * WORKER_OVERHEAD_BYTES / 2, the worker the rest: the worker starts with cold code and hands its part back,
+ * which matters less as files grow. Fitted to the bench months (1M and 5M records; each thread finishing first about as often).
  */
 const MAIN_SHARE_OF_REST = 0.46;
 const WORKER_OVERHEAD_BYTES = 4 * 1024 * 1024;
@@ -142,8 +142,8 @@ export async function startSecondPart(
 
   const cut = new SharedCut();
   // A share set in the environment fixes the cut in advance, so that tests know where a file splits.
-  const fixedShare = process.env.CIVSCORE_PARALLEL_SHARE ? Number(process.env.CIVSCORE_PARALLEL_SHARE) : undefined;
-  if (fixedShare !== undefined) {
+  const fixedShare = Number(process.env.CIVSCORE_PARALLEL_SHARE?.trim() || NaN);
+  if (fixedShare > 0 && fixedShare < 1) {
     const boundary = rowStartAfter(fd, Math.floor(size * fixedShare), size);
     if (boundary === undefined) return undefined;
     cut.fix(boundary);
@@ -170,13 +170,13 @@ export async function startSecondPart(
   return {
     cutBefore(end) {
       const claim = cut.claim(end);
-      return typeof claim === 'object' ? claim.cut : undefined;
+      return typeof claim === 'object' ? claim.cut : claim === 'none' ? null : undefined;
     },
     noCut() {
       cut.close();
     },
     async take(state) {
-      trace('first part read, the rest hashed');
+      trace('first part read');
       const b = await result;
       // Its memory goes now rather than whenever its thread winds down: the peak of a large run is later.
       void worker.terminate();
@@ -204,7 +204,7 @@ export async function startSecondPart(
       for (const month of b.months) merged.months.add(month);
       // Lets tests (and a curious user) see which path a file took.
       trace(`read ${display} in two parts`);
-      return { rows: b.report.rows, encoding: b.report.encoding };
+      return { rows: b.report.rows, encoding: b.report.encoding, bytes: b.partEnd.bytes };
     },
     async cancel() {
       if (!taken) await worker.terminate();

@@ -57,7 +57,7 @@ async function readPart(request: PartRequest): Promise<void> {
   const part: FilePart = { ...request.part, start };
   const collector = new FindingCollector(loaded.ruleSet);
   const reader = new RecordsReader(loaded.ruleSet, request.options, collector);
-  const partEnd: PartEnd = { line: 1, pending: 0, settled: false };
+  const partEnd: PartEnd = { line: 1, pending: 0, settled: false, bytes: 0 };
   const report = await reader.readFile(request.file, part, partEnd);
   trace('worker read its part');
   const result = reader.finish();

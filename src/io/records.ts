@@ -19,7 +19,7 @@ import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun
 import { fastDelimiter, FastRows, Role } from './fast-rows.js';
 import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
-import { hashOnAnotherThread, hashOpenFile, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
+import { hashOnAnotherThread, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import type { ParallelHandoff } from './parallel.js';
 import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
@@ -41,11 +41,17 @@ export interface CsvReadOptions {
 
 export interface CsvFileReport {
   path: string;
+  /** Empty until made, for a file hashed on another thread (see `bytes`). */
   sha256: string;
   encoding: EncodingName;
   /** Data rows (blank lines and the header excluded). */
   rows: number;
   diagnostics: Diagnostic[];
+  /**
+   * For a file read with `hashElsewhere` (see streamCsvFile) and read to its end: the bytes read, which its
+   * SHA-256, made on another thread, must be of (see hashMade).
+   */
+  bytes?: number;
 }
 
 /** A byte range of a file, read as if `header` (the file's raw first line) came before it. */
@@ -65,6 +71,8 @@ export interface PartEnd {
   pending: number;
   /** Whether the bytes showed their encoding (any non-ASCII byte or a BOM). */
   settled: boolean;
+  /** Bytes read. */
+  bytes: number;
 }
 
 /** Most data rows one file may hold; past it the file is refused rather than read for hours. */
@@ -166,11 +174,14 @@ export function readCsvFile(
  * for the stream's own (then the stream reads on itself).
  */
 export interface Handoff {
-  /** Asked before each read, with the byte the read would end at: the cut, once decided (else undefined). */
-  cutBefore(end: number): number | undefined;
-  /** Told that the stream read the file to its end without a cut: no one else may take the rest now. */
+  /**
+   * Asked before each read, with the byte the read would end at: the cut, once decided; null once it is
+   * known there will be none; else undefined.
+   */
+  cutBefore(end: number): number | null | undefined;
+  /** Told that the stream stopped reading (at the end, or on an error) with no cut: no one may take the rest now. */
   noCut(): void;
-  take(state: { line: number; encoding: EncodingName; settled: boolean; rows: number }): Promise<{ rows: number; encoding: EncodingName } | undefined>;
+  take(state: { line: number; encoding: EncodingName; settled: boolean; rows: number }): Promise<{ rows: number; encoding: EncodingName; bytes: number } | undefined>;
 }
 
 /** Streams one CSV file (or one part of it) into a sink of row views. */
@@ -181,8 +192,11 @@ export async function streamCsvFile(
   part?: FilePart,
   partEnd?: PartEnd,
   handoff?: Handoff,
-  /** The file's SHA-256 made elsewhere (see hash-elsewhere.ts): the bytes read here are then not hashed. */
-  hashed?: Promise<FileHash | undefined>,
+  /**
+   * The file's SHA-256 is made on another thread (see hash-elsewhere.ts) by the caller: the bytes are not
+   * hashed here, and the report says how many were read (see hashMade).
+   */
+  hashElsewhere?: boolean,
   /** The file already open (see FilePart.fd); else it is opened here. Every read of it goes through one descriptor. */
   openFd?: number,
 ): Promise<CsvFileReport> {
@@ -198,8 +212,7 @@ export async function streamCsvFile(
   const counter = { rows: 0 };
   /** The encoding a handoff read the rest in, when the part read here was plain ASCII. */
   let adoptedEncoding: EncodingName | undefined;
-  let sha256: string | undefined;
-  /** Bytes of the file read here (for a file hashed elsewhere, to check the hash is of them). */
+  /** Bytes of the file read, here or by a worker whose part was taken (a hash must be of as many). */
   let bytesRead = 0;
 
   const onRow = (row: RowView) => {
@@ -238,7 +251,7 @@ export async function streamCsvFile(
     let restHashed = false;
     const consume = (chunk: Uint8Array) => {
       bytesRead += chunk.length;
-      if (!part && !restHashed && !hashed) hash.update(chunk);
+      if (!part && !restHashed && !hashElsewhere) hash.update(chunk);
       if (!restHashed) options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
       if (stopped) return;
@@ -253,7 +266,14 @@ export async function streamCsvFile(
       }
     };
     let split: number | undefined;
-    const cutBefore = handoff && !part ? (readEnd: number) => (split = handoff.cutBefore(readEnd)) : undefined;
+    const cutBefore = handoff && !part
+      ? (readEnd: number) => {
+        const cut = handoff.cutBefore(readEnd);
+        if (cut === null) return Infinity; // no cut: read on, in full-sized chunks
+        split = cut;
+        return cut;
+      }
+      : undefined;
     for await (const chunk of readChunks(fd, part?.start, part?.end, options.chunkBytes, cutBefore)) {
       consume(chunk);
       if (stopped) break;
@@ -261,18 +281,23 @@ export async function streamCsvFile(
     if (cutBefore && split === undefined) handoff!.noCut();
     if (split !== undefined && !stopped) {
       // The rest may have been read by a worker: adopt its rows if they are what reading on would give.
-      // The rest is hashed first, while the worker is likely still reading.
-      const atRowStart = headerSeen && tokenizer !== undefined && tokenizer.pendingBytes.length === 0;
-      let taken: { rows: number; encoding: EncodingName } | undefined;
+      // Hashed here, the rest is hashed first, while the worker is likely still reading.
+      // (Bytes the decoder holds back, deciding the encoding, have not reached the tokenizer: not a row start.)
+      const atRowStart = headerSeen && tokenizer !== undefined && tokenizer.pendingBytes.length === 0 && !decoder.holding;
+      let taken: { rows: number; encoding: EncodingName; bytes: number } | undefined;
       if (atRowStart) {
-        for await (const chunk of readChunks(fd, split)) {
-          hash.update(chunk);
-          options.onBytes?.(chunk.length, counter.rows);
+        if (!hashElsewhere) {
+          for await (const chunk of readChunks(fd, split)) {
+            hash.update(chunk);
+            options.onBytes?.(chunk.length, counter.rows);
+          }
+          restHashed = true;
         }
-        restHashed = true;
         taken = await handoff!.take({ line: tokenizer!.currentLine, encoding: decoder.encoding, settled: decoder.settled, rows: counter.rows });
       }
       if (taken !== undefined) {
+        if (!restHashed) options.onBytes?.(taken.bytes, counter.rows + taken.rows);
+        bytesRead += taken.bytes;
         counter.rows += taken.rows;
         if (!decoder.settled) adoptedEncoding = taken.encoding;
       } else {
@@ -287,7 +312,8 @@ export async function streamCsvFile(
         feed(decoder.end());
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
-        const line = (tokenizer?.currentLine ?? 1) + countLineBreaks(tokenizer?.pendingBytes ?? new Uint8Array());
+        feed(error.validPrefix);
+        const line = (tokenizer?.currentLine ?? 1) + countLineBreaks(tokenizer?.pendingBytes ?? error.validPrefix);
         diagnostics.push(diagnostic('REC_ENCODING', { file: display, line }, { encoding: error.encoding }));
         stopped = true;
       }
@@ -296,19 +322,13 @@ export async function streamCsvFile(
       partEnd.line = tokenizer?.currentLine ?? 1;
       partEnd.pending = tokenizer?.pendingBytes.length ?? 0;
       partEnd.settled = decoder.settled;
+      partEnd.bytes = bytesRead;
     }
     if (!stopped && tokenizer && (!part || part.end === Infinity)) {
       const syntax = tokenizer.end();
       if (syntax) {
         diagnostics.push(diagnostic('REC_CSV_SYNTAX', { file: display, line: syntax.line, col: syntax.col }, { message: syntax.message }));
       }
-    }
-    // A stopped file's hash is never shown (see consume). One that cannot be read to hash is unreadable, and
-    // so is one whose hash was made of other bytes than were read: it changed meanwhile.
-    if (hashed && !stopped) {
-      const made = (await hashed) ?? hashOpenFile(fd);
-      if (made.bytes !== bytesRead) throw changedWhileRead(bytesRead, made.bytes);
-      sha256 = made.sha256;
     }
   } catch (error) {
     if (error instanceof CsvLimitError) {
@@ -326,7 +346,22 @@ export async function streamCsvFile(
     if (ownFd !== undefined) closeSync(ownFd);
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  return { path: display, sha256: sha256 ?? hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
+  const report: CsvFileReport = { path: display, sha256: hashElsewhere ? '' : hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
+  // A stopped file's hash is never shown (see consume), so it is not made.
+  if (hashElsewhere && !stopped) report.bytes = bytesRead;
+  return report;
+}
+
+/**
+ * Puts the SHA-256 made on another thread into the report of a file read with `hashElsewhere`, or returns
+ * the problem: a file that could not be read to hash is unreadable, and so is one whose hash was made of
+ * other bytes than were read (it changed meanwhile).
+ */
+export function hashMade(report: CsvFileReport, made: FileHash | Error): Diagnostic | undefined {
+  const error = made instanceof Error ? made : made.bytes !== report.bytes ? changedWhileRead(report.bytes ?? 0, made.bytes) : undefined;
+  if (error) return diagnostic('FILE_UNREADABLE', { file: report.path }, { message: error.message });
+  report.sha256 = (made as FileHash).sha256;
+  return undefined;
 }
 
 /** Excel saves a row whose cells were cleared as ",,,,": blank to the user, so not a record. */
@@ -348,10 +383,8 @@ function allBlank(row: RowView): boolean {
 }
 
 /** A file that changed between being read and being hashed: an I/O problem of its own kind. */
-function changedWhileRead(read: number, hashed: number): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(`the file changed while it was read (${read} bytes read, ${hashed} hashed)`);
-  error.code = 'ECHANGED';
-  return error;
+function changedWhileRead(read: number, hashed: number): Error {
+  return new Error(`the file changed while it was read (${read} bytes read, ${hashed} hashed)`);
 }
 
 function isNodeError(error: unknown): error is NodeJS.ErrnoException {
@@ -384,6 +417,11 @@ export interface RecordsReadResult {
   months: Set<string>;
   /** Rejected rows counted but not kept (see keepRejected), and their errors. */
   dropped: { rows: number; errors: number };
+  /**
+   * With `deferHashes`: resolves once the inputs hashed on another thread have their SHA-256 in `inputs`,
+   * to the problems found meanwhile (also added to fileDiagnostics). Until then those inputs' sha256 is empty.
+   */
+  hashesMade?: Promise<Diagnostic[]>;
 }
 
 /**
@@ -432,7 +470,7 @@ export class RecordsReader {
 
   /** Reads one file, or one part of it, and returns its report (also added to result.inputs). */
   async readFile(
-    file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashed?: Promise<FileHash | undefined>, fd?: number,
+    file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashElsewhere?: boolean, fd?: number,
   ): Promise<CsvFileReport> {
     const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
@@ -564,7 +602,7 @@ export class RecordsReader {
           textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
         );
       },
-    }, part, partEnd, handoff, hashed, fd);
+    }, part, partEnd, handoff, hashElsewhere, fd);
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;
@@ -588,13 +626,19 @@ export async function readRecords(
    * With `rulesPath`, a large file may be read on two threads (see parallel.ts): the worker loads the same
    * rules. `parallel`: true always when large enough, false never, undefined when the machine has 2 cores.
    */
-  options: CsvReadOptions & { period?: string; rulesPath?: string; rulesSha256?: string; parallel?: boolean },
+  options: CsvReadOptions & {
+    period?: string; rulesPath?: string; rulesSha256?: string; parallel?: boolean;
+    /** Return before files hashed on another thread are hashed (see RecordsReadResult.hashesMade). */
+    deferHashes?: boolean;
+  },
   collector: FindingCollector,
 ): Promise<RecordsReadResult> {
   const byResolved = new Map<string, string>();
   for (const file of files) if (!byResolved.has(path.resolve(file))) byResolved.set(path.resolve(file), file);
   const ordered = [...byResolved.values()].sort((a, b) => compareNatural(displayPath(a), displayPath(b)));
   const reader = new RecordsReader(ruleSet, options, collector);
+  /** Files being hashed on another thread: each settles its report, then closes the file. */
+  const hashing: Promise<Diagnostic | undefined>[] = [];
   for (const file of ordered) {
     // Opened once: the parts read here and by a worker, and the hash, are all of one file even if its path
     // is renamed or replaced meanwhile. One that cannot be opened is reported by reading it.
@@ -611,10 +655,20 @@ export async function readRecords(
         const { startSecondPart } = await import('./parallel.js');
         handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
       }
-      // A file read on one thread is hashed on another, if it is large enough for that to pay.
+      // A file read on one thread is hashed on another while it is read, if it is large enough for that to
+      // pay; one read on two threads is hashed on another once it is read, while this thread goes on.
       if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(fd, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
-      await reader.readFile(file, undefined, undefined, handoff, hashed?.hash, fd);
+      const report = await reader.readFile(file, undefined, undefined, handoff, handoff !== undefined || hashed !== undefined, fd);
+      // The worker is stopped before the hash is made (it reads the same descriptor).
+      await handoff?.cancel();
+      handoff = undefined;
+      if (report.bytes !== undefined) {
+        if (!hashed) trace(`hashing ${displayPath(file)} on another thread, now that it is read`);
+        hashing.push(settleHash(report, hashed ?? hashOnAnotherThread(fd!), fd!));
+        hashed = undefined;
+        fd = undefined; // closed by settleHash
+      }
     } finally {
       // The workers read through the same descriptor: it is closed once they have stopped.
       await handoff?.cancel();
@@ -622,5 +676,29 @@ export async function readRecords(
       if (fd !== undefined) closeSync(fd);
     }
   }
-  return reader.finish();
+  const result = reader.finish();
+  const settled = Promise.all(hashing).then((problems) => {
+    const found = problems.filter((d): d is Diagnostic => d !== undefined);
+    for (const d of found) result.fileDiagnostics.push(d);
+    return found;
+  });
+  if (options.deferHashes) result.hashesMade = settled;
+  else await settled;
+  return result;
+}
+
+/** Waits for a file's hash from another thread, puts it in its report (see hashMade), then closes the file. */
+async function settleHash(report: CsvFileReport, hashing: HashElsewhere, fd: number): Promise<Diagnostic | undefined> {
+  try {
+    const made = await hashing.hash.then(
+      (hash) => hash ?? new Error('not hashed'),
+      (error: Error) => error,
+    );
+    const problem = hashMade(report, made);
+    if (problem) report.diagnostics.push(problem);
+    return problem;
+  } finally {
+    await hashing.cancel();
+    closeSync(fd);
+  }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashOnAnotherThread, hashOpenFile } from '../../src/io/hash-elsewhere.js';
 import { HASH_ELSEWHERE_MIN_BYTES, worthHashingElsewhere } from '../../src/io/two-threads.js';
-import { streamCsvFile } from '../../src/io/records.js';
+import { hashMade, streamCsvFile } from '../../src/io/records.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Hashes `file` through a descriptor opened here, `meanwhile` run once the worker has started. */
@@ -51,17 +51,25 @@ describe('hashing a records file on another thread', () => {
     expect(sha).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
-  it('refuses a file whose hash was made of other bytes than were read (it changed meanwhile)', async () => {
+  it('refuses a file whose hash was made of other bytes than were read (it changed meanwhile), or not made', async () => {
     const file = path.join(tempDir(), 'month.csv');
     writeFileSync(file, 'date,site_id,item_code\n2026-10-01,S01,C01-01\n');
+    const size = readFileSync(file).length;
     const sink = { header: () => true, row: () => {} };
-    const read = (bytes: number) => streamCsvFile(file, {}, sink, undefined, undefined, undefined, Promise.resolve({ sha256: 'f'.repeat(64), bytes }));
-    const changed = await read(3);
-    expect(changed.diagnostics.map((d) => d.code)).toEqual(['FILE_UNREADABLE']);
-    expect(JSON.stringify(changed.diagnostics[0])).toContain('changed while it was read');
-    const same = await read(readFileSync(file).length);
-    expect(same.diagnostics).toEqual([]);
+    // Hashed elsewhere, a file is not hashed here: its report says how many bytes the hash must be of.
+    const read = () => streamCsvFile(file, {}, sink, undefined, undefined, undefined, true);
+    const changed = await read();
+    expect([changed.sha256, changed.bytes]).toEqual(['', size]);
+    const problem = hashMade(changed, { sha256: 'f'.repeat(64), bytes: 3 });
+    expect(problem?.code).toBe('FILE_UNREADABLE');
+    expect(JSON.stringify(problem)).toContain(`changed while it was read (${size} bytes read, 3 hashed)`);
+    expect(changed.sha256).toBe('');
+    const unreadable = await read();
+    expect(JSON.stringify(hashMade(unreadable, new Error('EIO: i/o error, read')))).toContain('EIO');
+    const same = await read();
+    expect(hashMade(same, { sha256: 'f'.repeat(64), bytes: size })).toBeUndefined();
     expect(same.sha256).toBe('f'.repeat(64));
+    expect(same.diagnostics).toEqual([]);
   });
 
   it('is used only for a regular file large enough', () => {
