@@ -25,15 +25,17 @@ import type { PartRequest } from './records-worker.js';
 import { recordsWorker, recordsWorkersAvailable } from './records-workers.js';
 import { bundledRulesPath } from './rules.js';
 import { SharedCut } from './cut.js';
+import { hashOpenFile, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import { trace } from './trace.js';
 
 const HEAD_BYTES = 64 * 1024;
 /**
  * How what is left when the worker is ready is shared: this thread reads MAIN_SHARE_OF_REST of it plus
  * WORKER_OVERHEAD_BYTES / 2, the worker the rest: the worker starts with cold code and hands its part back,
- * which matters less as files grow. Fitted to the bench months (1M and 5M records; each thread finishing first about as often).
+ * which matters less as files grow. Fitted to the bench months (1M and 5M records: each thread finishing
+ * first about as often).
  */
-const MAIN_SHARE_OF_REST = 0.46;
+const MAIN_SHARE_OF_REST = 0.5;
 const WORKER_OVERHEAD_BYTES = 4 * 1024 * 1024;
 /** Less than this left for the worker is not worth its handing back: this thread then reads it all. */
 const MIN_WORKER_BYTES = 4 * 1024 * 1024;
@@ -98,9 +100,17 @@ function headerFields(bytes: Uint8Array, delimiter: string): string[] | undefine
 }
 
 export type ParallelHandoff = Handoff & {
-  /** Stops the worker if its part was not taken; resolves once it has stopped reading the shared descriptor. */
+  /**
+   * Once its part is taken, the worker hashes the whole file (it is started already, and done reading when
+   * this thread is): the hash, which stops the worker once cancelled. Undefined if the part was not taken.
+   */
+  hashing(): HashElsewhere | undefined;
+  /** Stops the worker unless its hash was asked for; resolves once it has stopped reading the shared descriptor. */
   cancel(): Promise<void>;
 };
+
+/** What a records worker sends: its part, then the file's hash (see records-worker.ts). */
+export type WorkerMessage = ({ kind: 'part' } & PartResult) | { kind: 'hash'; hash: FileHash | undefined };
 
 /**
  * Starts a worker reading the second part of `file` (one worthTwoThreads() chose) and returns the handoff
@@ -158,14 +168,32 @@ export async function startSecondPart(
     cut: cut.buffer,
   };
   const { worker, alive } = recordsWorker({ rulesPath: options.rulesPath === bundledRulesPath() ? null : options.rulesPath });
-  const result = new Promise<PartResult | undefined>((resolve) => {
-    if (!alive) return resolve(undefined);
-    worker.once('message', (message: PartResult) => resolve(message));
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
-  });
+  // The worker sends its part, then (having read its part) the file's SHA-256: see records-worker.ts.
+  let resolvePart!: (message: PartResult | undefined) => void;
+  let resolveHash!: (message: FileHash | undefined) => void;
+  const result = new Promise<PartResult | undefined>((resolve) => (resolvePart = resolve));
+  const hashed = new Promise<FileHash | undefined>((resolve) => (resolveHash = resolve));
+  if (alive) {
+    worker.on('message', (message: WorkerMessage) => (message.kind === 'part' ? resolvePart(message) : resolveHash(message.hash)));
+    for (const event of ['error', 'exit']) {
+      worker.once(event, () => {
+        resolvePart(undefined);
+        resolveHash(undefined);
+      });
+    }
+  } else {
+    resolvePart(undefined);
+    resolveHash(undefined);
+  }
   worker.postMessage(request);
   let taken = false;
+  /** Whether the worker's hash was asked for: it is then stopped through that (see hashing). */
+  let handedOver = false;
+  let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    await worker.terminate();
+  };
 
   return {
     cutBefore(end) {
@@ -178,12 +206,16 @@ export async function startSecondPart(
     async take(state) {
       trace('first part read');
       const b = await result;
-      // Its memory goes now rather than whenever its thread winds down: the peak of a large run is later.
-      void worker.terminate();
       trace('second part received');
-      if (!b || b.failed || b.fileDiagnostics.length > 0) return undefined;
-      if (state.rows + b.report.rows > MAX_ROWS_PER_FILE) return undefined; // the limit is per file
-      if (state.settled && b.partEnd.settled && utf8Family(state.encoding) !== utf8Family(b.report.encoding)) return undefined;
+      const adoptable = b !== undefined && !b.failed && b.fileDiagnostics.length === 0
+        // the limit is per file
+        && state.rows + b.report.rows <= MAX_ROWS_PER_FILE
+        && !(state.settled && b.partEnd.settled && utf8Family(state.encoding) !== utf8Family(b.report.encoding));
+      if (!adoptable) {
+        // Its memory goes now rather than whenever its thread winds down: the peak of a large run is later.
+        void stop();
+        return undefined;
+      }
       taken = true;
       // The worker numbered its rows from 2 (its borrowed header being line 1).
       const offset = state.line - 2;
@@ -206,8 +238,16 @@ export async function startSecondPart(
       trace(`read ${display} in two parts`);
       return { rows: b.report.rows, encoding: b.report.encoding, bytes: b.partEnd.bytes };
     },
+    hashing() {
+      if (!taken) return undefined;
+      handedOver = true;
+      return {
+        hash: hashed.then((made) => made ?? (stopped ? undefined : hashOpenFile(fd))),
+        cancel: stop,
+      };
+    },
     async cancel() {
-      if (!taken) await worker.terminate();
+      if (!handedOver) await stop();
     },
   };
 }

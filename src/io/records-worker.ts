@@ -7,7 +7,8 @@ import { FindingCollector } from '../core/score.js';
 import type { CsvReadOptions, FilePart, PartEnd } from './records.js';
 import { RecordsReader } from './records.js';
 import { SharedCut } from './cut.js';
-import { chooseCut } from './parallel.js';
+import { hashOpenFile, type FileHash } from './hash-elsewhere.js';
+import { chooseCut, type WorkerMessage } from './parallel.js';
 import { bundledRulesPath, loadRules } from './rules.js';
 import type { WorkerHint } from './records-workers.js';
 import { trace } from './trace.js';
@@ -37,7 +38,7 @@ async function readPart(request: PartRequest): Promise<void> {
   // The rule set must be the one the main thread scores with (the file could change in between): the part
   // numbers sites and items by it.
   if (!loaded.ruleSet || (request.rulesSha256 !== undefined && loaded.sha256 !== request.rulesSha256)) {
-    parentPort!.postMessage({ failed: true });
+    parentPort!.postMessage({ kind: 'part', failed: true });
     return;
   }
   // Where to begin: decided now, from how far the main thread has got (unless it was fixed in advance).
@@ -50,7 +51,7 @@ async function readPart(request: PartRequest): Promise<void> {
   }
   const start = new SharedCut(request.cut).decide((claimed) => chooseCut(fd, claimed, size));
   if (start === undefined) {
-    parentPort!.postMessage({ failed: true });
+    parentPort!.postMessage({ kind: 'part', failed: true });
     return;
   }
   trace(`worker reads from byte ${start} of ${size}`);
@@ -65,6 +66,7 @@ async function readPart(request: PartRequest): Promise<void> {
   trace('worker exported its part');
   parentPort!.postMessage(
     {
+      kind: 'part',
       failed: false,
       report,
       partEnd,
@@ -79,4 +81,13 @@ async function readPart(request: PartRequest): Promise<void> {
     },
     [exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.textStarts, exported.textIds].map((a) => a.buffer as ArrayBuffer),
   );
+  // The main thread is done reading about now, and will import this part and score: meanwhile this thread,
+  // started and otherwise idle, hashes the whole file for it (see parallel.ts). Stopped if not wanted.
+  let hash: FileHash | undefined;
+  try {
+    hash = hashOpenFile(fd);
+  } catch {
+    hash = undefined; // the main thread hashes it, or reports it unreadable
+  }
+  parentPort!.postMessage({ kind: 'hash', hash } satisfies WorkerMessage);
 }

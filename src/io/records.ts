@@ -656,18 +656,23 @@ export async function readRecords(
         handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
       }
       // A file read on one thread is hashed on another while it is read, if it is large enough for that to
-      // pay; one read on two threads is hashed on another once it is read, while this thread goes on.
+      // pay; one read on two threads is hashed once it is read by its worker, while this thread scores.
       if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(fd, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
       const report = await reader.readFile(file, undefined, undefined, handoff, handoff !== undefined || hashed !== undefined, fd);
-      // The worker is stopped before the hash is made (it reads the same descriptor).
+      // A worker whose part was not taken is stopped before the file is hashed (it reads the same descriptor).
+      const workerHash = handoff?.hashing();
       await handoff?.cancel();
       handoff = undefined;
       if (report.bytes !== undefined) {
-        if (!hashed) trace(`hashing ${displayPath(file)} on another thread, now that it is read`);
-        hashing.push(settleHash(report, hashed ?? hashOnAnotherThread(fd!), fd!));
+        // Read on two threads: the worker hashes it now, unless its part was not taken.
+        const elsewhere = hashed ?? workerHash ?? hashOnAnotherThread(fd!);
+        if (!hashed) trace(`hashing ${displayPath(file)} on another thread, now that it is read${workerHash ? ' (the worker that read its second part)' : ''}`);
+        hashing.push(settleHash(report, elsewhere, fd!));
         hashed = undefined;
         fd = undefined; // closed by settleHash
+      } else {
+        await workerHash?.cancel();
       }
     } finally {
       // The workers read through the same descriptor: it is closed once they have stopped.
