@@ -126,6 +126,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     outcome.uncountedErrors = read.dropped.errors;
     outcome.rejected = read.rejected;
     append(outcome.diagnostics, read.fileDiagnostics);
+    // Problems found hashing a file (below) are file problems: they are listed with these.
+    const fileProblemsEnd = outcome.diagnostics.length;
     if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
 
     if (hasErrors(outcome.diagnostics)) return outcome;
@@ -149,7 +151,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     trace('scored');
     const hashProblems = (await read.hashesMade) ?? [];
     if (hashProblems.length > 0) {
-      append(outcome.diagnostics, hashProblems);
+      outcome.diagnostics.splice(fileProblemsEnd, 0, ...hashProblems);
       return outcome;
     }
     outcome.scored = scored;
@@ -164,8 +166,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     });
     return outcome;
   } finally {
-    // Whatever the outcome, no hashing thread outlives the pipeline.
-    await read.hashesMade;
+    // No hashing thread outlives the pipeline: a run that failed before it needed the hashes stops them.
+    await read.stopHashing?.();
   }
 }
 

@@ -125,7 +125,9 @@ export class ByteDecoder {
     const held = this.held!;
     this.held = undefined;
     const window = held.subarray(this.firstNonAscii, this.firstNonAscii + DECIDING_BYTES);
-    const tail = window.length < DECIDING_BYTES ? 0 : incompleteUtf8Tail(window);
+    // An unfinished character at the window's end is judged with the bytes after it — or, at the end of the
+    // input, found to be an error in the encoding the rest chose (as when the whole file is one chunk).
+    const tail = incompleteUtf8Tail(window);
     if (isUtf8(window.subarray(0, window.length - tail))) {
       this.settle('utf-8');
     } else {
@@ -166,7 +168,7 @@ export class ByteDecoder {
       const last = this.endSettled();
       return rest.length === 0 ? last : joined(rest, last);
     } catch (error) {
-      // The bytes held back are valid up to the unfinished end: they go to the tokenizer all the same.
+      // The bytes held back go to the tokenizer all the same: the error is at the end, after them.
       if (error instanceof DecodeError && rest.length > 0) throw new DecodeError(error.encoding, joined(rest, error.validPrefix));
       throw error;
     }

@@ -9,8 +9,8 @@
 //   reading on, which stops where the file goes wrong, as a sequential read does;
 // - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
 //   UTF-16 files, nor files whose header has a quote.
-// The file's SHA-256 is made once it is read, by a small worker hashing every byte in order while this thread
-// scores (see readRecords); it must be of as many bytes as the two parts. Both threads and the hash read
+// The file's SHA-256 is made once it is read, by the worker (done with its part) hashing every byte in order
+// while this thread scores (see readRecords); it must be of as many bytes as the two parts. Both threads and the hash read
 // through the one descriptor readRecords opened, so the parts and the hash are all of one file, even if
 // another is renamed over its path meanwhile.
 
@@ -32,8 +32,8 @@ const HEAD_BYTES = 64 * 1024;
 /**
  * How what is left when the worker is ready is shared: this thread reads MAIN_SHARE_OF_REST of it plus
  * WORKER_OVERHEAD_BYTES / 2, the worker the rest: the worker starts with cold code and hands its part back,
- * which matters less as files grow. Fitted to the bench months (1M and 5M records: each thread finishing
- * first about as often).
+ * which matters less as files grow. Fitted to the bench months (1M and 5M records, with the worker hashing
+ * the file after its part: each thread finishing first about as often).
  */
 const MAIN_SHARE_OF_REST = 0.5;
 const WORKER_OVERHEAD_BYTES = 4 * 1024 * 1024;
@@ -202,6 +202,11 @@ export async function startSecondPart(
     },
     noCut() {
       cut.close();
+    },
+    decline() {
+      // Its memory and its core go now: this thread reads the rest alone.
+      void stop();
+      return undefined;
     },
     async take(state) {
       trace('first part read');

@@ -181,6 +181,8 @@ export interface Handoff {
   cutBefore(end: number): number | null | undefined;
   /** Told that the stream stopped reading (at the end, or on an error) with no cut: no one may take the rest now. */
   noCut(): void;
+  /** Told that the stream reads on past the cut itself (it is not at a row start there): returns undefined. */
+  decline(): undefined;
   take(state: { line: number; encoding: EncodingName; settled: boolean; rows: number }): Promise<{ rows: number; encoding: EncodingName; bytes: number } | undefined>;
 }
 
@@ -201,6 +203,8 @@ export async function streamCsvFile(
   openFd?: number,
 ): Promise<CsvFileReport> {
   const display = displayPath(file);
+  // Someone else reads the rest past a handoff, so only a hash made elsewhere can be of the whole file.
+  if (handoff && !part && !hashElsewhere) throw new Error('a handoff needs the file hashed elsewhere');
   const hash = createHash('sha256');
   const decoder = new ByteDecoder(options.encoding);
   const diagnostics: Diagnostic[] = [];
@@ -247,12 +251,10 @@ export async function streamCsvFile(
   try {
     const fd = part?.fd ?? openFd ?? (ownFd = openSync(file, 'r'));
     if (part?.header) feed(decoder.push(part.header));
-    /** Whether the bytes after a handoff point were hashed already (they are then read again to tokenize). */
-    let restHashed = false;
     const consume = (chunk: Uint8Array) => {
       bytesRead += chunk.length;
-      if (!part && !restHashed && !hashElsewhere) hash.update(chunk);
-      if (!restHashed) options.onBytes?.(chunk.length, counter.rows);
+      if (!part && !hashElsewhere) hash.update(chunk);
+      options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
       if (stopped) return;
       try {
@@ -281,22 +283,13 @@ export async function streamCsvFile(
     if (cutBefore && split === undefined) handoff!.noCut();
     if (split !== undefined && !stopped) {
       // The rest may have been read by a worker: adopt its rows if they are what reading on would give.
-      // Hashed here, the rest is hashed first, while the worker is likely still reading.
       // (Bytes the decoder holds back, deciding the encoding, have not reached the tokenizer: not a row start.)
       const atRowStart = headerSeen && tokenizer !== undefined && tokenizer.pendingBytes.length === 0 && !decoder.holding;
-      let taken: { rows: number; encoding: EncodingName; bytes: number } | undefined;
-      if (atRowStart) {
-        if (!hashElsewhere) {
-          for await (const chunk of readChunks(fd, split)) {
-            hash.update(chunk);
-            options.onBytes?.(chunk.length, counter.rows);
-          }
-          restHashed = true;
-        }
-        taken = await handoff!.take({ line: tokenizer!.currentLine, encoding: decoder.encoding, settled: decoder.settled, rows: counter.rows });
-      }
+      const taken = atRowStart
+        ? await handoff!.take({ line: tokenizer!.currentLine, encoding: decoder.encoding, settled: decoder.settled, rows: counter.rows })
+        : handoff!.decline();
       if (taken !== undefined) {
-        if (!restHashed) options.onBytes?.(taken.bytes, counter.rows + taken.rows);
+        options.onBytes?.(taken.bytes, counter.rows + taken.rows);
         bytesRead += taken.bytes;
         counter.rows += taken.rows;
         if (!decoder.settled) adoptedEncoding = taken.encoding;
@@ -331,6 +324,8 @@ export async function streamCsvFile(
       }
     }
   } catch (error) {
+    // The file has failed: it is not read on, nor hashed (see consume).
+    stopped = true;
     if (error instanceof CsvLimitError) {
       diagnostics.push(
         error.kind === 'field'
@@ -419,9 +414,11 @@ export interface RecordsReadResult {
   dropped: { rows: number; errors: number };
   /**
    * With `deferHashes`: resolves once the inputs hashed on another thread have their SHA-256 in `inputs`,
-   * to the problems found meanwhile (also added to fileDiagnostics). Until then those inputs' sha256 is empty.
+   * to the problems found meanwhile (FILE_UNREADABLE). Until then those inputs' sha256 is empty.
    */
   hashesMade?: Promise<Diagnostic[]>;
+  /** With `deferHashes`: stops the hashing (for a run that has failed) and resolves once its files are closed. */
+  stopHashing?: () => Promise<void>;
 }
 
 /**
@@ -639,7 +636,30 @@ export async function readRecords(
   const reader = new RecordsReader(ruleSet, options, collector);
   /** Files being hashed on another thread: each settles its report, then closes the file. */
   const hashing: Promise<Diagnostic | undefined>[] = [];
-  for (const file of ordered) {
+  const hashers: HashElsewhere[] = [];
+  /** Stops the hashing still running and waits until every file it was reading is closed. */
+  const stopHashing = async () => {
+    for (const hasher of hashers) await hasher.cancel();
+    await Promise.all(hashing);
+  };
+  try {
+    for (const file of ordered) await readOne(file);
+  } catch (error) {
+    // A later file failed unexpectedly: the earlier files' hashing must not outlive this call.
+    await stopHashing().catch(() => {});
+    throw error;
+  }
+  const result = reader.finish();
+  const settled = Promise.all(hashing).then((problems) => problems.filter((d): d is Diagnostic => d !== undefined));
+  if (options.deferHashes) {
+    result.hashesMade = settled;
+    result.stopHashing = stopHashing;
+  } else {
+    for (const d of await settled) result.fileDiagnostics.push(d);
+  }
+  return result;
+
+  async function readOne(file: string): Promise<void> {
     // Opened once: the parts read here and by a worker, and the hash, are all of one file even if its path
     // is renamed or replaced meanwhile. One that cannot be opened is reported by reading it.
     let fd: number | undefined;
@@ -668,6 +688,7 @@ export async function readRecords(
         // Read on two threads: the worker hashes it now, unless its part was not taken.
         const elsewhere = hashed ?? workerHash ?? hashOnAnotherThread(fd!);
         if (!hashed) trace(`hashing ${displayPath(file)} on another thread, now that it is read${workerHash ? ' (the worker that read its second part)' : ''}`);
+        hashers.push(elsewhere);
         hashing.push(settleHash(report, elsewhere, fd!));
         hashed = undefined;
         fd = undefined; // closed by settleHash
@@ -681,24 +702,17 @@ export async function readRecords(
       if (fd !== undefined) closeSync(fd);
     }
   }
-  const result = reader.finish();
-  const settled = Promise.all(hashing).then((problems) => {
-    const found = problems.filter((d): d is Diagnostic => d !== undefined);
-    for (const d of found) result.fileDiagnostics.push(d);
-    return found;
-  });
-  if (options.deferHashes) result.hashesMade = settled;
-  else await settled;
-  return result;
 }
 
 /** Waits for a file's hash from another thread, puts it in its report (see hashMade), then closes the file. */
 async function settleHash(report: CsvFileReport, hashing: HashElsewhere, fd: number): Promise<Diagnostic | undefined> {
   try {
     const made = await hashing.hash.then(
-      (hash) => hash ?? new Error('not hashed'),
+      (hash) => hash,
       (error: Error) => error,
     );
+    // Stopped (see stopHashing): the run has failed, and the hash is never shown.
+    if (made === undefined) return undefined;
     const problem = hashMade(report, made);
     if (problem) report.diagnostics.push(problem);
     return problem;

@@ -70,6 +70,16 @@ describe('deciding the encoding', () => {
     expect([near.encoding, near.error]).toEqual(['gb18030', undefined]);
   });
 
+  it('finds a UTF-8 file cut short inside its last character an error, not GB18030', () => {
+    // 'é' and a first byte pair of '中' at the very end: valid GBK bytes, but a UTF-8 file cut short.
+    const bytes = Buffer.concat([Buffer.from(`${row(0)}2026-10-02,S0001,C01-01,1,café\n2026-10-03,S0001,C01-01,1,`), Buffer.from([0xe4, 0xb8])]);
+    for (const cuts of [[], [10], [bytes.length - 1]]) {
+      const read = decode(bytes, cuts);
+      expect([read.encoding, read.error]).toEqual(['utf-8', 'utf-8']);
+      expect(read.bytes.equals(bytes.subarray(0, bytes.length - 2))).toBe(true);
+    }
+  });
+
   it('holds back nothing once decided, and everything until then', () => {
     const decoder = new ByteDecoder();
     expect(decoder.push(Buffer.from('date,site_id\n')).length).toBe(13);

@@ -72,6 +72,16 @@ describe('hashing a records file on another thread', () => {
     expect(same.diagnostics).toEqual([]);
   });
 
+  it('leaves a file that failed unhashed (its hash is never shown)', async () => {
+    const file = path.join(tempDir(), 'month.csv');
+    // A quoted field past the field size limit: the file fails at line 3.
+    writeFileSync(file, `date,site_id,note\n2026-10-01,S01,x\n2026-10-01,S01,"${'x'.repeat(5 * 1024 * 1024)}"\n2026-10-02,S01,y\n`);
+    const sink = { header: () => true, row: () => {} };
+    const report = await streamCsvFile(file, {}, sink, undefined, undefined, undefined, true);
+    expect(report.diagnostics.map((d) => d.code)).toEqual(['REC_FIELD_TOO_LARGE']);
+    expect(report.bytes).toBeUndefined();
+  });
+
   it('is used only for a regular file large enough', () => {
     const file = path.join(tempDir(), 'month.csv');
     writeFileSync(file, 'date,site_id\n');
