@@ -44,6 +44,32 @@ export interface PipelineOutcome {
   scored?: ScoreOutput;
   results?: ResultsFile;
   period: string | null;
+  /** Inputs still being hashed on another thread: see inputsHashed() and stopHashing(). */
+  pendingHashes?: { made: Promise<Diagnostic[]>; stop: () => Promise<void> };
+}
+
+/**
+ * Waits for the inputs hashed on another thread (large files are hashed while the run scores and writes):
+ * their SHA-256s go into `inputs` and `results`; a file that changed while it was read is an error. Returns
+ * whether it added errors. Whoever gets an outcome calls this or stopHashing() before it is done.
+ */
+export async function inputsHashed(outcome: PipelineOutcome): Promise<boolean> {
+  const pending = outcome.pendingHashes;
+  if (!pending) return false;
+  outcome.pendingHashes = undefined;
+  const problems = await pending.made;
+  append(outcome.diagnostics, problems);
+  if (problems.length > 0) return true;
+  // results.inputs were made from inputs, in the same order, before the hashes were in.
+  outcome.results?.inputs.forEach((input, i) => (input.sha256 = outcome.inputs[i]!.sha256));
+  return false;
+}
+
+/** Stops the hashing of inputs (for a run that has failed or does not show them) and waits until it has. */
+export async function stopHashing(outcome: PipelineOutcome): Promise<void> {
+  const pending = outcome.pendingHashes;
+  outcome.pendingHashes = undefined;
+  await pending?.stop();
 }
 
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -115,19 +141,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
       // A run that fails shows 50 errors; keeping every rejected row of a wrong rule set would exhaust memory.
       keepRejected: options.skipInvalid ? Infinity : 1000,
-      // Large files are hashed on another thread while this one scores (awaited before the results are made).
+      // Large files are hashed on another thread while this one scores and writes (see inputsHashed).
       deferHashes: true,
     },
     collector,
   );
+  if (read.hashesMade) outcome.pendingHashes = { made: read.hashesMade, stop: read.stopHashing! };
   try {
     trace(`records read (${read.fusedRows} of ${read.accepted} accepted rows by the fused fast path)`);
     outcome.inputs = read.inputs;
     outcome.uncountedErrors = read.dropped.errors;
     outcome.rejected = read.rejected;
     append(outcome.diagnostics, read.fileDiagnostics);
-    // Problems found hashing a file (below) are file problems: they are listed with these.
-    const fileProblemsEnd = outcome.diagnostics.length;
     if (!options.skipInvalid) for (const row of read.rejected) append(outcome.diagnostics, row.diagnostics);
 
     if (hasErrors(outcome.diagnostics)) return outcome;
@@ -149,11 +174,6 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     append(outcome.diagnostics, scored.diagnostics);
     if (hasErrors(scored.diagnostics)) return outcome;
     trace('scored');
-    const hashProblems = (await read.hashesMade) ?? [];
-    if (hashProblems.length > 0) {
-      outcome.diagnostics.splice(fileProblemsEnd, 0, ...hashProblems);
-      return outcome;
-    }
     outcome.scored = scored;
     outcome.results = buildResults(ruleSet, scored, {
       period: outcome.period,
@@ -165,9 +185,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       withPrevious: previous !== undefined,
     });
     return outcome;
-  } finally {
-    // No hashing thread outlives the pipeline: a run that failed before it needed the hashes stops them.
-    await read.stopHashing?.();
+  } catch (error) {
+    // The caller never gets the outcome: no hashing thread may outlive the pipeline.
+    await stopHashing(outcome);
+    throw error;
   }
 }
 

@@ -18,8 +18,17 @@ export interface OutputFile {
   /**
    * The bytes, or pieces written one after another (a large ledger is never one string). A byte piece must
    * stay unchanged until two more pieces have been taken: it is written while the next one is being made.
+   * Or a function making the text when the file's turn comes: if it throws, nothing is written and its error
+   * is thrown as it is.
    */
-  content: string | Uint8Array | Iterable<string | Uint8Array>;
+  content: string | Uint8Array | Iterable<string | Uint8Array> | (() => Promise<string>);
+}
+
+/** A file's content could not be made (see OutputFile.content): nothing is written; `reason` is thrown. */
+class ContentFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('content failed');
+  }
 }
 
 /** Small pieces are gathered into buffers of this size before they are written. */
@@ -42,7 +51,13 @@ async function writeAllAsync(fd: number, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function writeContent(fd: number, content: OutputFile['content']): Promise<void> {
+async function writeContent(fd: number, given: OutputFile['content']): Promise<void> {
+  let content: Exclude<OutputFile['content'], () => Promise<string>>;
+  try {
+    content = typeof given === 'function' ? await given() : given;
+  } catch (error) {
+    throw new ContentFailed(error);
+  }
   if (typeof content === 'string') return writeAll(fd, Buffer.from(content, 'utf8'));
   if (content instanceof Uint8Array) return writeAll(fd, content);
   // One write is in flight on the thread pool while the next piece is made here. Small pieces are gathered
@@ -225,6 +240,7 @@ export async function writeFilesAtomically(dir: string, files: readonly OutputFi
     for (const old of aside) unlinkOld(old);
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
+    if (error instanceof ContentFailed) throw error.reason;
     throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`, `无法写入 ${dir}：${(error as Error).message}`);
   }
 }

@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +169,31 @@ describe('reading on two threads', () => {
     const input = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).inputs[0];
     expect(input.rows).toBe(30000);
     expect(input.sha256).toBe(createHash('sha256').update(original).digest('hex'));
+  });
+
+  it('refuses a file that grows while it is read, writing nothing, rather than name it by a hash of other bytes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'month.csv');
+    writeFileSync(file, month(30000));
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', '--parallel'], {
+      env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_LANG: 'en' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Whole rows, one write each, until the run ends: the file is longer when it is hashed than when read.
+    let running = true;
+    void closed.then(() => (running = false));
+    while (running) {
+      appendFileSync(file, '2026-10-05,S01,C01-01,1,inspector1,\n');
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(await closed, stderr).toBe(1);
+    expect(stderr).toMatch(/month\.csv: error: cannot read file: the file changed while it was read \(\d+ bytes read, \d+ hashed\)/);
+    expect(stderr).toContain('nothing was written');
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it('reports bad bytes in the second part exactly as reading in one go does', () => {

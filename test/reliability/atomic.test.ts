@@ -230,3 +230,22 @@ describe('--out that cannot be used, and inputs are never modified (issue 7)', (
     expect(existsSync(unrelated)).toBe(true);
   });
 });
+
+describe('a file whose content fails while the outputs are written', () => {
+  it('leaves the previous outputs as they were and no temporary behind, and its error is thrown as it is', async () => {
+    const { writeFilesAtomically } = await import('../../src/io/write.js');
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.csv'), 'previous a');
+    writeFileSync(path.join(dir, 'b.json'), 'previous b');
+    class Changed extends Error {}
+    const failing = writeFilesAtomically(dir, [
+      { name: 'a.csv', content: 'new a' },
+      { name: 'b.json', content: async () => { throw new Changed('input changed'); } },
+    ]);
+    await expect(failing).rejects.toBeInstanceOf(Changed);
+    expect(readdirSync(dir).sort()).toEqual(['a.csv', 'b.json']);
+    expect(readFileSync(path.join(dir, 'a.csv'), 'utf8')).toBe('previous a');
+    await writeFilesAtomically(dir, [{ name: 'b.json', content: async () => 'made late' }]);
+    expect(readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe('made late');
+  });
+});

@@ -1,5 +1,5 @@
 import { InvalidInputError, printDiagnostics, say, type Context } from '../context.js';
-import { hasErrors, runPipeline } from '../pipeline.js';
+import { hasErrors, inputsHashed, runPipeline, stopHashing } from '../pipeline.js';
 import { csvReadOptions, type RecordsCliOptions } from '../commands/shared.js';
 
 export async function runCheck(options: RecordsCliOptions, context: Context): Promise<void> {
@@ -12,6 +12,9 @@ export async function runCheck(options: RecordsCliOptions, context: Context): Pr
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
+  // A large file is checked to have stayed the same while it was read, as score does (unless the run failed).
+  if (hasErrors(outcome.diagnostics)) await stopHashing(outcome);
+  else await inputsHashed(outcome);
   printDiagnostics(context, outcome.diagnostics, outcome.uncountedErrors);
   if (hasErrors(outcome.diagnostics)) throw new InvalidInputError();
   const rules = outcome.ruleSet!;

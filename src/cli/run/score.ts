@@ -5,7 +5,7 @@ import { trace } from '../../io/trace.js';
 import { rankingText } from '../../report/ranking-text.js';
 import { ledgerCsvPieces, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
 import { InvalidInputError, printDiagnostics, say, UsageError, type Context } from '../context.js';
-import { hasErrors, runPipeline } from '../pipeline.js';
+import { hasErrors, inputsHashed, runPipeline, stopHashing, type PipelineOutcome } from '../pipeline.js';
 import { progressFor } from '../progress.js';
 import { csvReadOptions, type RecordsCliOptions } from '../commands/shared.js';
 
@@ -33,6 +33,16 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
   progress?.done();
+  try {
+    await writeScoreFiles(options, context, outcome, inputs);
+  } finally {
+    // Whatever happened, no hashing thread outlives the command.
+    await stopHashing(outcome);
+  }
+}
+
+/** The rest of runScore, once the records are read and scored. */
+async function writeScoreFiles(options: ScoreCliOptions, context: Context, outcome: PipelineOutcome, inputs: readonly string[]): Promise<void> {
   printDiagnostics(context, outcome.diagnostics, outcome.uncountedErrors);
   if (hasErrors(outcome.diagnostics) || !outcome.results || !outcome.scored || !outcome.ruleSet) {
     throw new InvalidInputError();
@@ -40,17 +50,28 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
   const { results, scored, ruleSet } = outcome;
   const outDir = options.out ?? path.join('out', outcome.period ?? 'undated');
   const files: OutputFile[] = [
-    { name: 'results.json', content: `${JSON.stringify(results, null, 2)}\n` },
     { name: 'ledger.csv', content: ledgerCsvPieces(scored, options.bom) },
     { name: 'sites.csv', content: sitesCsv(ruleSet, scored, options.bom) },
     { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
   ];
   if (options.skipInvalid) files.push({ name: 'rejected.csv', content: rejectedCsv(outcome.rejected, context.language, options.bom) });
+  // Last: a large input's SHA-256, made on another thread meanwhile, is needed only now.
+  files.push({
+    name: 'results.json',
+    content: async () => {
+      if (await inputsHashed(outcome)) throw new InputChanged();
+      return `${JSON.stringify(results, null, 2)}\n`;
+    },
+  });
   guardOutput(() => checkOutputDir(outDir, files.map((f) => f.name), inputs));
   try {
     await writeFilesAtomically(outDir, files);
   } catch (error) {
     if (error instanceof OutputError) throw new UsageError(error.message, error.messageZh);
+    if (error instanceof InputChanged) {
+      printDiagnostics(context, outcome.diagnostics.filter((d) => d.severity === 'error'));
+      throw new InvalidInputError();
+    }
     throw error;
   }
   trace('outputs written');
@@ -68,6 +89,9 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
   context.stderr.write(say(context, `wrote ${displayPath(outDir)}/\n`, `已写出 ${displayPath(outDir)}/\n`));
   context.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : rankingText(results, context.paint));
 }
+
+/** A records file changed while it was read (see inputsHashed): its errors are in the outcome. */
+class InputChanged extends Error {}
 
 function guardOutput(action: () => void): void {
   try {
