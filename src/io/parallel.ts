@@ -10,9 +10,9 @@
 // - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
 //   UTF-16 files, nor files whose header has a quote.
 // The file's SHA-256 is made once it is read, by the worker (done with its part) hashing every byte in order
-// while this thread scores (see readRecords); it must be of as many bytes as the two parts. Both threads and the hash read
-// through the one descriptor readRecords opened, so the parts and the hash are all of one file, even if
-// another is renamed over its path meanwhile.
+// while this thread scores and writes (see readRecords); it must be of as many bytes as the two parts. Both
+// threads and the hash read through the one descriptor readRecords opened, so the parts and the hash are all
+// of one file, even if another is renamed over its path meanwhile.
 
 import { fstatSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.js';

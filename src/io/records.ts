@@ -417,7 +417,7 @@ export interface RecordsReadResult {
    * to the problems found meanwhile (FILE_UNREADABLE). Until then those inputs' sha256 is empty.
    */
   hashesMade?: Promise<Diagnostic[]>;
-  /** With `deferHashes`: stops the hashing (for a run that has failed) and resolves once its files are closed. */
+  /** With `deferHashes`: stops any hashing still running (a run that failed needs none) and resolves once its files are closed. */
   stopHashing?: () => Promise<void>;
 }
 
@@ -676,7 +676,7 @@ export async function readRecords(
         handoff = await startSecondPart(file, fd, { ...options, rulesPath: options.rulesPath }, reader, collector);
       }
       // A file read on one thread is hashed on another while it is read, if it is large enough for that to
-      // pay; one read on two threads is hashed once it is read by its worker, while this thread scores.
+      // pay; one read on two threads is hashed once it is read by its worker, while this thread scores and writes.
       if (fd !== undefined && !handoff && options.parallel !== false && worthHashingElsewhere(fd, options.parallel === true)) hashed = hashOnAnotherThread(fd);
       if (hashed) trace(`hashing ${displayPath(file)} on another thread`);
       const report = await reader.readFile(file, undefined, undefined, handoff, handoff !== undefined || hashed !== undefined, fd);

@@ -10,7 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 // (fs/promises is not loaded: ~2 ms of start-up for the one unlink below.)
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlink, write, writeSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlink, write, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface OutputFile {
@@ -193,6 +193,8 @@ export function removeStaleTemporaries(dir: string): string[] {
 }
 
 export async function writeFilesAtomically(dir: string, files: readonly OutputFile[]): Promise<void> {
+  // A folder made here for outputs that then fail is removed again: nothing is written.
+  const made = !existsSync(dir);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
@@ -240,6 +242,13 @@ export async function writeFilesAtomically(dir: string, files: readonly OutputFi
     for (const old of aside) unlinkOld(old);
   } catch (error) {
     for (const [temporary] of staged) rmSync(temporary, { force: true });
+    if (made) {
+      try {
+        rmdirSync(dir); // only if empty
+      } catch {
+        // left as it is
+      }
+    }
     if (error instanceof ContentFailed) throw error.reason;
     throw new OutputError(`cannot write to ${dir}: ${(error as Error).message}`, `无法写入 ${dir}：${(error as Error).message}`);
   }

@@ -193,7 +193,7 @@ describe('reading on two threads', () => {
     expect(await closed, stderr).toBe(1);
     expect(stderr).toMatch(/month\.csv: error: cannot read file: the file changed while it was read \(\d+ bytes read, \d+ hashed\)/);
     expect(stderr).toContain('nothing was written');
-    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('reports bad bytes in the second part exactly as reading in one go does', () => {

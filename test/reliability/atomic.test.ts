@@ -245,6 +245,10 @@ describe('a file whose content fails while the outputs are written', () => {
     await expect(failing).rejects.toBeInstanceOf(Changed);
     expect(readdirSync(dir).sort()).toEqual(['a.csv', 'b.json']);
     expect(readFileSync(path.join(dir, 'a.csv'), 'utf8')).toBe('previous a');
+    // A folder made for the outputs is removed again.
+    const fresh = path.join(dir, 'new');
+    await expect(writeFilesAtomically(fresh, [{ name: 'b.json', content: async () => { throw new Changed('input changed'); } }])).rejects.toBeInstanceOf(Changed);
+    expect(existsSync(fresh)).toBe(false);
     await writeFilesAtomically(dir, [{ name: 'b.json', content: async () => 'made late' }]);
     expect(readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe('made late');
   });

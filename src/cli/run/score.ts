@@ -32,8 +32,8 @@ export async function runScore(options: ScoreCliOptions, context: Context): Prom
     ...(options.previous !== undefined ? { previous: options.previous } : {}),
     ...(options.components !== undefined ? { components: options.components } : {}),
   });
-  progress?.done();
   try {
+    progress?.done();
     await writeScoreFiles(options, context, outcome, inputs);
   } finally {
     // Whatever happened, no hashing thread outlives the command.
