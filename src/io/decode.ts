@@ -112,7 +112,7 @@ export class ByteDecoder {
         // A copy: the chunk may be a Buffer view that the next read overwrites.
         this.held = Uint8Array.prototype.slice.call(chunk);
       } else {
-        this.held = joined(this.held, chunk);
+        this.held = Buffer.concat([this.held, chunk]);
       }
       if (this.held.length - this.firstNonAscii < DECIDING_BYTES) return NO_BYTES;
       return this.decide();
@@ -166,10 +166,10 @@ export class ByteDecoder {
     const rest = this.held !== undefined ? this.decide() : NO_BYTES;
     try {
       const last = this.endSettled();
-      return rest.length === 0 ? last : joined(rest, last);
+      return rest.length === 0 ? last : Buffer.concat([rest, last]);
     } catch (error) {
       // The bytes held back go to the tokenizer all the same: the error is at the end, after them.
-      if (error instanceof DecodeError && rest.length > 0) throw new DecodeError(error.encoding, joined(rest, error.validPrefix));
+      if (error instanceof DecodeError && rest.length > 0) throw new DecodeError(error.encoding, Buffer.concat([rest, error.validPrefix]));
       throw error;
     }
   }
@@ -189,7 +189,7 @@ export class ByteDecoder {
   }
 
   private pushUtf8(input: Uint8Array): Uint8Array {
-    const chunk = this.carry.length > 0 ? joined(this.carry, input) : input;
+    const chunk = this.carry.length > 0 ? Buffer.concat([this.carry, input]) : input;
     const tail = incompleteUtf8Tail(chunk);
     const body = chunk.subarray(0, chunk.length - tail);
     if (!isUtf8(body)) throw new DecodeError(this.chosen!, body.subarray(0, firstInvalidUtf8(body)));
@@ -210,13 +210,6 @@ export class ByteDecoder {
       this.textOf = utf8Text;
     }
   }
-}
-
-function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const both = new Uint8Array(a.length + b.length);
-  both.set(a);
-  both.set(b, a.length);
-  return both;
 }
 
 function countNonAscii(bytes: Uint8Array): number {

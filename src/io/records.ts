@@ -41,7 +41,7 @@ export interface CsvReadOptions {
 
 export interface CsvFileReport {
   path: string;
-  /** Empty until made, for a file hashed on another thread (see `bytes`). */
+  /** Empty for a part of a file, and until made for a file hashed on another thread (see `bytes`). */
   sha256: string;
   encoding: EncodingName;
   /** Data rows (blank lines and the header excluded). */
@@ -205,7 +205,8 @@ export async function streamCsvFile(
   const display = displayPath(file);
   // Someone else reads the rest past a handoff, so only a hash made elsewhere can be of the whole file.
   if (handoff && !part && !hashElsewhere) throw new Error('a handoff needs the file hashed elsewhere');
-  const hash = createHash('sha256');
+  // Hashed here only when read whole here: a part's or a file hashed elsewhere is not.
+  const hash = part || hashElsewhere ? undefined : createHash('sha256');
   const decoder = new ByteDecoder(options.encoding);
   const diagnostics: Diagnostic[] = [];
   let delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : undefined);
@@ -253,7 +254,7 @@ export async function streamCsvFile(
     if (part?.header) feed(decoder.push(part.header));
     const consume = (chunk: Uint8Array) => {
       bytesRead += chunk.length;
-      if (!part && !hashElsewhere) hash.update(chunk);
+      hash?.update(chunk);
       options.onBytes?.(chunk.length, counter.rows);
       // A stopped file has failed; its hash is never shown, so the rest (perhaps gigabytes) is not read.
       if (stopped) return;
@@ -341,7 +342,7 @@ export async function streamCsvFile(
     if (ownFd !== undefined) closeSync(ownFd);
   }
   if (!headerSeen && diagnostics.length === 0) diagnostics.push(diagnostic('REC_EMPTY_FILE', { file: display, line: 1 }));
-  const report: CsvFileReport = { path: display, sha256: hashElsewhere ? '' : hash.digest('hex'), encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
+  const report: CsvFileReport = { path: display, sha256: hash ? hash.digest('hex') : '', encoding: adoptedEncoding ?? decoder.encoding, rows: counter.rows, diagnostics };
   // A stopped file's hash is never shown (see consume), so it is not made.
   if (hashElsewhere && !stopped) report.bytes = bytesRead;
   return report;
