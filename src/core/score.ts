@@ -894,6 +894,57 @@ export interface CategoryScore {
   sites: number;
 }
 
+/** What one (item, count, repeat) deducts (see score). */
+interface ItemDeduction {
+  multiplier: Rational;
+  raw: Rational;
+  applied: Rational;
+}
+
+/** A ledger entry of one aggregate: its sources are read from the collector when the ledger is written. */
+class AggregateEntry implements LedgerEntry {
+  readonly n: number;
+  readonly points: Rational;
+  readonly veto: boolean;
+  readonly sourceCount: number;
+  readonly inspectors: string[];
+  readonly notes: string[];
+  readonly photos: string[];
+
+  constructor(
+    readonly site: Site,
+    readonly unit: Unit,
+    readonly category: Category,
+    readonly item: Item,
+    private readonly aggregate: FindingAggregate,
+    readonly multiplier: Rational,
+    readonly raw: Rational,
+    readonly applied: Rational,
+    readonly repeat: boolean,
+    private readonly collector: FindingCollector,
+  ) {
+    this.n = aggregate.n;
+    this.points = item.points;
+    this.veto = item.veto;
+    this.sourceCount = aggregate.size;
+    this.inspectors = aggregate.inspectors;
+    this.notes = aggregate.notes;
+    this.photos = aggregate.photos;
+  }
+
+  sourceLabels(): string[] {
+    return this.collector.sourceLabels(this.aggregate);
+  }
+
+  writeSources(out: Uint8Array, at: number, separator: Uint8Array): number {
+    return this.collector.writeSources(this.aggregate, out, at, separator);
+  }
+
+  sourceBytesBound(separatorLength: number): number {
+    return this.collector.sourceBytesBound(this.aggregate, separatorLength);
+  }
+}
+
 export interface ItemStat {
   item: Item;
   findings: number;
@@ -952,8 +1003,11 @@ export function score(input: ScoreInput): ScoreOutput {
   const options = ruleSet.scoring;
   const diagnostics: Diagnostic[] = [];
 
+  // Indexed loops below: this runs once, cold, where for…of allocates an iterator result per step.
   const findingsBySite = new Map<string, FindingAggregate[]>();
-  for (const aggregate of collector.aggregates) {
+  const all = collector.aggregates;
+  for (let i = 0; i < all.length; i++) {
+    const aggregate = all[i]!;
     const list = findingsBySite.get(aggregate.site);
     if (list) list.push(aggregate);
     else findingsBySite.set(aggregate.site, [aggregate]);
@@ -963,10 +1017,36 @@ export function score(input: ScoreInput): ScoreOutput {
   const sites: SiteScore[] = [];
   // A repeat is marked only where the multiplier raises it.
   const repeatRaises = options.repeatMultiplier.cmp(Rational.ONE) > 0;
-  const itemStats = new Map<string, ItemStat>();
-  for (const site of [...ruleSet.sites].sort((a, b) => compareText(a.id, b.id))) {
+  const itemStats = new Map<string, Omit<ItemStat, 'applied'> & { applied: Rational[] }>();
+  // A month has a few thousand aggregates but far fewer (item, count, repeat) triples: each deduction is
+  // worked out once (bigint arithmetic runs cold here: scoring took ~35 ms whatever the month's size).
+  const deductions = new Map<Item, Map<number, ItemDeduction>>();
+  const deductionOf = (item: Item, n: number, repeat: boolean): ItemDeduction => {
+    let byCount = deductions.get(item);
+    if (byCount === undefined) deductions.set(item, (byCount = new Map()));
+    const key = 2 * n + (repeat ? 1 : 0);
+    let deduction = byCount.get(key);
+    if (deduction === undefined) {
+      const multiplier = repeat ? options.repeatMultiplier : Rational.ONE;
+      const raw = item.points.mul(Rational.of(n)).mul(multiplier);
+      deduction = { multiplier, raw, applied: item.cap !== undefined ? Rational.min(raw, item.cap) : raw };
+      byCount.set(key, deduction);
+    }
+    return deduction;
+  };
+  // Sites of the same unit and lead count for the same units.
+  const unitsByPlace = new Map<string, string[]>();
+  const unitsOf = (site: Site): string[] => {
+    const key = `${site.unit}\u0000${leadOf(ruleSet, site) ?? ''}`;
+    let units = unitsByPlace.get(key);
+    if (units === undefined) unitsByPlace.set(key, (units = siteUnits(ruleSet, site)));
+    return units;
+  };
+  const sitesInOrder = [...ruleSet.sites].sort((a, b) => compareText(a.id, b.id));
+  for (let s = 0; s < sitesInOrder.length; s++) {
+    const site = sitesInOrder[s]!;
     const inspected = options.coverage === 'all' || collector.isVisited(site.id);
-    const units = siteUnits(ruleSet, site);
+    const units = unitsOf(site);
     if (!inspected) {
       sites.push({ site, inspected, score: null, deduction: null, applied: null, veto: false, findings: [], units });
       continue;
@@ -974,42 +1054,23 @@ export function score(input: ScoreInput): ScoreOutput {
     const aggregates = (findingsBySite.get(site.id) ?? []).sort((a, b) => compareText(a.item, b.item));
     const unit = ruleSet.unitById.get(site.unit)!;
     const category = ruleSet.categoryById.get(site.category)!;
-    let applied = Rational.ZERO;
+    const appliedEach: Rational[] = [];
     let veto = false;
-    for (const aggregate of aggregates) {
+    for (let a = 0; a < aggregates.length; a++) {
+      const aggregate = aggregates[a]!;
       const item = ruleSet.itemByCode.get(aggregate.item)!;
       const repeat = previous?.findings.has(findingKey(site.id, item.code)) ?? false;
-      const multiplier = repeat ? options.repeatMultiplier : Rational.ONE;
-      const raw = item.points.mul(Rational.of(aggregate.n)).mul(multiplier);
-      const entryApplied = item.cap !== undefined ? Rational.min(raw, item.cap) : raw;
-      applied = applied.add(entryApplied);
+      const { multiplier, raw, applied: entryApplied } = deductionOf(item, aggregate.n, repeat);
+      appliedEach.push(entryApplied);
       veto ||= item.veto;
-      ledger.push({
-        site,
-        unit,
-        category,
-        item,
-        n: aggregate.n,
-        points: item.points,
-        multiplier,
-        raw,
-        applied: entryApplied,
-        veto: item.veto,
-        repeat: repeat && repeatRaises,
-        sourceCount: aggregate.size,
-        sourceLabels: () => collector.sourceLabels(aggregate),
-        writeSources: (out, at, separator) => collector.writeSources(aggregate, out, at, separator),
-        sourceBytesBound: (separatorLength) => collector.sourceBytesBound(aggregate, separatorLength),
-        inspectors: aggregate.inspectors,
-        notes: aggregate.notes,
-        photos: aggregate.photos,
-      });
-      const stat = itemStats.get(item.code) ?? { item, findings: 0, sites: 0, applied: Rational.ZERO };
+      ledger.push(new AggregateEntry(site, unit, category, item, aggregate, multiplier, raw, entryApplied, repeat && repeatRaises, collector));
+      let stat = itemStats.get(item.code);
+      if (stat === undefined) itemStats.set(item.code, (stat = { item, findings: 0, sites: 0, applied: [] }));
       stat.findings += aggregate.n;
       stat.sites += 1;
-      stat.applied = stat.applied.add(entryApplied);
-      itemStats.set(item.code, stat);
+      stat.applied.push(entryApplied);
     }
+    const applied = Rational.sum(appliedEach);
     const siteScore = veto ? Rational.ZERO : Rational.max(Rational.ZERO, F.sub(applied));
     sites.push({
       site,
@@ -1040,12 +1101,14 @@ export function score(input: ScoreInput): ScoreOutput {
 
   // Units: each site counts once for every unit in its `units`.
   const sitesByUnit = new Map<string, SiteScore[]>();
-  for (const siteScore of sites) {
+  for (let s = 0; s < sites.length; s++) {
+    const siteScore = sites[s]!;
     if (!siteScore.inspected) continue;
-    for (const unitId of siteScore.units) {
-      const list = sitesByUnit.get(unitId) ?? [];
-      list.push(siteScore);
-      sitesByUnit.set(unitId, list);
+    for (let u = 0; u < siteScore.units.length; u++) {
+      const unitId = siteScore.units[u]!;
+      const list = sitesByUnit.get(unitId);
+      if (list) list.push(siteScore);
+      else sitesByUnit.set(unitId, [siteScore]);
     }
   }
 
@@ -1054,7 +1117,8 @@ export function score(input: ScoreInput): ScoreOutput {
   for (const unit of ruleSet.units) {
     const unitSites = sitesByUnit.get(unit.id) ?? [];
     const byCategory = new Map<string, Rational[]>();
-    for (const siteScore of unitSites) {
+    for (let s = 0; s < unitSites.length; s++) {
+      const siteScore = unitSites[s]!;
       const list = byCategory.get(siteScore.site.category);
       if (list) list.push(siteScore.score!);
       else byCategory.set(siteScore.site.category, [siteScore.score!]);
@@ -1152,7 +1216,7 @@ export function score(input: ScoreInput): ScoreOutput {
     }
   }
 
-  const items = [...itemStats.values()].sort(
+  const items = [...itemStats.values()].map(({ item, findings, sites, applied }) => ({ item, findings, sites, applied: Rational.sum(applied) })).sort(
     (a, b) => b.applied.cmp(a.applied) || compareText(a.item.code, b.item.code),
   );
 

@@ -72,4 +72,19 @@ describe('Rational', () => {
       { numRuns: 500, seed: 11 },
     );
   });
+
+  it('sums over a common denominator to exactly what adding one by one gives, in lowest terms', () => {
+    const term = fc
+      .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.oneof(fc.constantFrom(1n, 2n, 3n, 4n, 5n, 10n, 100n, 7n), fc.bigInt({ min: 1n, max: 10n ** 20n })))
+      .map(([num, den]) => Rational.of(num, den));
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 40 }), (terms) => {
+        const oneByOne = terms.reduce((total, value) => total.add(value), Rational.ZERO);
+        const summed = Rational.sum(terms);
+        expect([summed.num, summed.den]).toEqual([oneByOne.num, oneByOne.den]);
+      }),
+    );
+    expect(Rational.sum([]).eq(Rational.ZERO)).toBe(true);
+    expect(Rational.sum([q('0.1'), q('0.25'), Rational.of(1, 3), q('-0.35')]).eq(Rational.of(1, 3))).toBe(true);
+  });
 });
