@@ -41,7 +41,9 @@ export interface CollectedPart {
   /** The block chains themselves (handed over, not copied). */
   blockNext: Int32Array;
   slabs: Int32Array[];
-  /** Text ids carried, per aggregate and kind (k × 3 + kind): textIds[textStarts[key], textStarts[key + 1]). */
+  /** Text ids below 64 carried, per aggregate and kind (k × 3 + kind), as two words of bits each. */
+  carriedBits: Int32Array;
+  /** The other text ids carried, per aggregate and kind: textIds[textStarts[key], textStarts[key + 1]). */
   textStarts: Int32Array;
   textIds: Int32Array;
   /** The texts the ids stand for. */
@@ -380,6 +382,8 @@ export class FindingCollector {
     }
     this.lastFiles[slot] = -1;
     this.fileRuns.push([]);
+    // Kept as long as the list: set at random places on import, a shorter array would turn into a dictionary.
+    this.segments.push(undefined);
     if (this.recordIds) this.recordIds.push([]);
     if (this.itemCategory[item] === this.siteCategory[site]) this.cells[site * this.placesPerSite + this.itemPlace[item]!] = slot + 1;
     else this.cellMap.set(site * this.itemCodes.length + item, slot);
@@ -553,26 +557,32 @@ export class FindingCollector {
       cells[slot * 2] = this.siteIndex.get(this.list[slot]!.site)!;
       cells[slot * 2 + 1] = this.itemIndex.get(this.list[slot]!.item)!;
     }
-    // The texts carried so far, unsorted: the importing collector sorts them once, with its own.
+    // The texts carried so far, unsorted (the importing collector sorts them once, with its own): those with
+    // ids below 64 as the bits that mark them carried, any others listed. A month rarely has more than 64
+    // distinct inspectors, notes and photos, and then there is no list to make.
     const textStarts = new Int32Array(count * 3 + 1);
-    const listOf = (key: number) => {
-      const aggregate = this.list[(key / 3) | 0]!;
-      const kind = key % 3;
-      return kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
-    };
-    for (let key = 0; key < count * 3; key++) {
-      textStarts[key + 1] = textStarts[key]! + listOf(key).length + (this.pending[key]?.length ?? 0);
-    }
-    const textIds = new Int32Array(textStarts[count * 3]!);
-    for (let key = 0; key < count * 3; key++) {
-      let at = textStarts[key]!;
-      for (const text of listOf(key)) textIds[at++] = this.textIds.get(text)!;
-      const pending = this.pending[key];
-      if (pending !== undefined) textIds.set(pending, at);
+    let textIds = new Int32Array(0);
+    if (this.texts.length > 64) {
+      const listOf = (key: number) => {
+        const aggregate = this.list[(key / 3) | 0]!;
+        const kind = key % 3;
+        return kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
+      };
+      const large: number[] = [];
+      for (let key = 0; key < count * 3; key++) {
+        for (const text of listOf(key)) {
+          const id = this.textIds.get(text)!;
+          if (id >= 64) large.push(id);
+        }
+        for (const id of this.pending[key] ?? []) if (id >= 64) large.push(id);
+        textStarts[key + 1] = large.length;
+      }
+      textIds = Int32Array.from(large);
     }
     return {
       visited: this.visited, cells, counts: this.counts.slice(0, count), heads: this.heads.slice(0, count),
-      sizes: this.sizes.slice(0, count), blockNext: this.blockNext, slabs: this.slabs, textStarts, textIds, texts: this.texts,
+      sizes: this.sizes.slice(0, count), blockNext: this.blockNext, slabs: this.slabs,
+      carriedBits: this.carriedBits.slice(0, count * 6), textStarts, textIds, texts: this.texts,
     };
   }
 
@@ -585,6 +595,23 @@ export class FindingCollector {
       if (flag) this.visited[site] = 1;
     });
     const ids = part.texts.map((text) => this.textId(text));
+    // The part's bits (its text ids below 64) become this collector's through eight tables, one per byte of
+    // the part's 64 bits: a byte's value gives the bits of this collector's ids it stands for. Only bits an
+    // aggregate does not carry yet are carried one by one; usually there are none. Ids it numbers 64 or more
+    // (`far`) are carried one by one as well.
+    const tables = new Int32Array(8 * 256 * 2);
+    const far = new Int32Array(2);
+    for (let id = 0; id < Math.min(64, ids.length); id++) {
+      const mine = ids[id]!;
+      if (mine >= 64) {
+        far[id >> 5]! |= 1 << (id & 31);
+        continue;
+      }
+      const table = (id >> 3) * 512;
+      for (let value = 0; value < 256; value++) {
+        if ((value & (1 << (id & 7))) !== 0) tables[table + value * 2 + (mine >> 5)]! |= 1 << (mine & 31);
+      }
+    }
     const count = part.counts.length;
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
@@ -597,7 +624,42 @@ export class FindingCollector {
       }
       for (let kind = 0; kind < 3; kind++) {
         const key = k * 3 + kind;
+        const low = part.carriedBits[key * 2]!;
+        const high = part.carriedBits[key * 2 + 1]!;
+        if ((low | high) !== 0) this.carryBits(slot * 3 + kind, low, high, tables, far, ids);
         for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, ids[part.textIds[t]!]!);
+      }
+    }
+  }
+
+  /** Carries the texts of another collector's bits `low`, `high` for `key` (see importPart). */
+  private carryBits(key: number, low: number, high: number, tables: Int32Array, far: Int32Array, ids: readonly number[]): void {
+    let mineLow = 0;
+    let mineHigh = 0;
+    for (let byte = 0; byte < 4; byte++) {
+      const lowAt = (byte * 256 + ((low >>> (byte * 8)) & 0xff)) * 2;
+      const highAt = ((byte + 4) * 256 + ((high >>> (byte * 8)) & 0xff)) * 2;
+      mineLow |= tables[lowAt]! | tables[highAt]!;
+      mineHigh |= tables[lowAt + 1]! | tables[highAt + 1]!;
+    }
+    let fresh = mineLow & ~this.carriedBits[key * 2]!;
+    while (fresh !== 0) {
+      const bit = fresh & -fresh;
+      this.carry(key, 31 - Math.clz32(bit));
+      fresh ^= bit;
+    }
+    fresh = mineHigh & ~this.carriedBits[key * 2 + 1]!;
+    while (fresh !== 0) {
+      const bit = fresh & -fresh;
+      this.carry(key, 63 - Math.clz32(bit));
+      fresh ^= bit;
+    }
+    for (let half = 0; half < 2; half++) {
+      let farBits = (half === 0 ? low : high) & far[half]!;
+      while (farBits !== 0) {
+        const bit = farBits & -farBits;
+        this.carry(key, ids[half * 32 + 31 - Math.clz32(bit)]!);
+        farBits ^= bit;
       }
     }
   }

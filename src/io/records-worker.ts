@@ -79,7 +79,7 @@ async function readPart(request: PartRequest): Promise<void> {
       fileDiagnostics: result.fileDiagnostics,
       part: exported,
     },
-    [exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.textStarts, exported.textIds].map((a) => a.buffer as ArrayBuffer),
+    [exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.carriedBits, exported.textStarts, exported.textIds].map((a) => a.buffer as ArrayBuffer),
   );
   // The main thread is done reading about now, and will import this part and score: meanwhile this thread,
   // started and otherwise idle, hashes the whole file for it (see parallel.ts). Stopped if not wanted.
