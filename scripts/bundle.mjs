@@ -18,11 +18,23 @@ const outDir = join(root, 'dist', 'bundle');
 rmSync(outDir, { recursive: true, force: true });
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 const external = (id) => builtins.has(id) || id.startsWith('node:') || /^(exceljs|playwright-core)(\/|$)/.test(id);
+// commander loads node:child_process (and with it net, dgram and more: ~3 ms of every start) for executable
+// subcommands, which civscore does not have; it is required when first used instead.
+const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  transform(code, id) {
+    if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+    if (!code.includes(EAGER_CHILD_PROCESS)) throw new Error(`commander changed: ${id} no longer has "${EAGER_CHILD_PROCESS}"`);
+    return code.replace(EAGER_CHILD_PROCESS, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+  },
+};
 const bundle = await rolldown({
   input: { main: join(root, 'dist/cli/main.js'), 'records-worker-body': join(root, 'dist/io/records-worker.js') },
   platform: 'node',
   external,
   logLevel: 'warn',
+  plugins: [lazyChildProcess],
 });
 // CommonJS, so that bin/load-bundle.cjs can compile each file with V8's code cache (Node 20 has no code
 // cache for ES modules); the folder's package.json makes its .js files CommonJS.
