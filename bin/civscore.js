@@ -9,6 +9,11 @@ const { main } = load(require('node:path').join(__dirname, '..', 'dist', 'bundle
 if (process.env.CIVSCORE_TRACE) {
   const { scripts, cached, rejected, damaged } = codeCacheStats();
   process.stderr.write(`civscore: bundle loaded (${cached} of ${scripts} files from the code cache, ${rejected} rejected, ${damaged} damaged) (+${Math.round(performance.now())} ms)\n`);
+  // Files loaded later (a command's own, and those loaded after compileSynchronously()) count too.
+  process.on('exit', () => {
+    const all = codeCacheStats();
+    require('node:fs').writeSync(2, `civscore: run loaded ${all.scripts} files, ${all.cached} from the code cache, ${all.rejected} rejected, ${all.damaged} damaged\n`);
+  });
 }
 
 // `civscore … | head` closes the pipe early: that is the reader's choice, not an error.

@@ -3,6 +3,7 @@
 // that it boots while the main thread loads its own modules; reading then hands it its part.
 
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -23,6 +24,8 @@ export interface StartedWorker {
 let early: StartedWorker | undefined;
 
 function start(hint: WorkerHint): StartedWorker {
+  // The worker compiles its optimised code itself (see compileSynchronously in bin/load-bundle.cjs).
+  (createRequire(import.meta.url)('../../bin/load-bundle.cjs') as { compileSynchronously(): void }).compileSynchronously();
   const started: StartedWorker = { worker: new Worker(WORKER_URL, { workerData: hint }), alive: true };
   // A worker that fails before it is used only means reading happens on one thread.
   started.worker.on('error', () => (started.alive = false));

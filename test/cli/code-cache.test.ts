@@ -34,6 +34,13 @@ describe('the code cache of the bundle', () => {
       expect(cached).toBe(scripts);
       expect(rejected + damaged).toBe(0);
     }
+    // So did every file the main thread loaded later, some of them after it asked for synchronous compiling
+    // (see compileSynchronously in bin/load-bundle.cjs) and took the caches made for that.
+    const all = /run loaded (\d+) files, (\d+) from the code cache, (\d+) rejected, (\d+) damaged/.exec(run.stderr);
+    expect(all, run.stderr).not.toBeNull();
+    const [, scripts, cached, rejected, damaged] = all!.map(Number);
+    expect(scripts).toBeGreaterThan(5);
+    expect([cached, rejected, damaged]).toEqual([scripts, 0, 0]);
     // The worker read its part.
     expect(run.stderr).toContain('in two parts');
   });
