@@ -19,35 +19,25 @@ const CACHE_DIR = 'code-cache';
 const loaded = new Map();
 const stats = { scripts: 0, cached: 0, rejected: 0, damaged: 0 };
 
-/**
- * Which caches this thread uses: those made with V8's default flags (''), or those made with
- * --no-concurrent-recompilation ('.sync', see compileSynchronously): V8 accepts a cache only under the flags
- * it was made with.
- */
-let variant = '';
+let compilingSynchronously = false;
 
 function cacheFile(file, bytes) {
   const digest = createHash('sha1').update(bytes).digest('hex').slice(0, 16);
-  return path.join(path.dirname(file), CACHE_DIR, `${path.basename(file)}.${digest}${variant}.bin`);
+  return path.join(path.dirname(file), CACHE_DIR, `${path.basename(file)}.${digest}.bin`);
 }
 
 /**
  * Makes V8 isolates created from now on (the records worker) compile optimised code on their own thread
- * rather than hand it to V8's background threads, and loads files with the caches made under that flag. With
- * both cores reading a large file, those background threads get little time: the worker ran its first
- * megabyte in slow code for ~100 ms waiting for its reader to be optimised, against ~60 ms when it compiles
- * it itself (this thread, created before, keeps compiling in the background). Called before the records
- * worker is started; its thread then calls useSynchronousCompilingCaches().
+ * rather than hand it to V8's background threads. With both cores reading a large file, those threads get
+ * little time: the worker ran its first megabyte in slow code for ~100 ms waiting for its reader to be
+ * optimised, against ~60 ms when it compiles it itself. This thread, created before, keeps compiling in the
+ * background (V8 decides that when an isolate is made), and code caches are still taken (V8 leaves this
+ * flag out of the flag hash it checks them against). Called before the records worker is started.
  */
 function compileSynchronously() {
-  if (variant !== '') return;
+  if (compilingSynchronously) return;
   require('node:v8').setFlagsFromString('--no-concurrent-recompilation');
-  variant = '.sync';
-}
-
-/** For a thread started after compileSynchronously(): the caches made under its flag. */
-function useSynchronousCompilingCaches() {
-  variant = '.sync';
+  compilingSynchronously = true;
 }
 
 const DIGEST_BYTES = 20;
@@ -141,4 +131,4 @@ function writeCodeCaches(files) {
   return written;
 }
 
-module.exports = { load, codeCacheStats, writeCodeCaches, compileSynchronously, useSynchronousCompilingCaches };
+module.exports = { load, codeCacheStats, writeCodeCaches, compileSynchronously };

@@ -47,9 +47,7 @@ writeFileSync(
   [
     "'use strict';",
     "// Made by scripts/bundle.mjs: the records worker's code, loaded with the code cache (bin/load-bundle.cjs).",
-    "const { load, codeCacheStats, useSynchronousCompilingCaches } = require('../../bin/load-bundle.cjs');",
-    '// Started after the main thread asked for synchronous compiling (see compileSynchronously): the caches made for it.',
-    'useSynchronousCompilingCaches();',
+    "const { load, codeCacheStats } = require('../../bin/load-bundle.cjs');",
     "load(require('node:path').join(__dirname, 'records-worker-body.js'));",
     'if (process.env.CIVSCORE_TRACE) {',
     '  const { scripts, cached, rejected, damaged } = codeCacheStats();',

@@ -1,9 +1,8 @@
 // Writes V8 code caches for the bundle (dist/bundle/code-cache/, see bin/load-bundle.cjs): scores the demo
 // months through the bundle in this process, so that the caches hold the bytecode of what a run compiles,
-// then writes one cache per bundle file. With --sync, the caches for runs that read a large file on two
-// threads, made under the V8 flag those runs set (see compileSynchronously in bin/load-bundle.cjs).
+// then writes one cache per bundle file.
 //
-//   node scripts/code-cache.mjs && node scripts/code-cache.mjs --sync   (run by `npm run build`, after scripts/bundle.mjs)
+//   node scripts/code-cache.mjs      (run by `npm run build`, after scripts/bundle.mjs)
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,9 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundleDir = join(root, 'dist', 'bundle');
-const { load, writeCodeCaches, compileSynchronously } = createRequire(import.meta.url)(join(root, 'bin', 'load-bundle.cjs'));
-const sync = process.argv.includes('--sync');
-if (sync) compileSynchronously();
+const { load, writeCodeCaches } = createRequire(import.meta.url)(join(root, 'bin', 'load-bundle.cjs'));
 const { main } = load(join(bundleDir, 'main.js'));
 
 const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -36,4 +33,4 @@ try {
 }
 const files = readdirSync(bundleDir).filter((name) => name.endsWith('.js')).map((name) => join(bundleDir, name));
 const written = writeCodeCaches(files);
-console.log(`code cache${sync ? ' (two-thread runs)' : ''}: ${written.length} files in ${join('dist', 'bundle', 'code-cache')}`);
+console.log(`code cache: ${written.length} files in ${join('dist', 'bundle', 'code-cache')}`);

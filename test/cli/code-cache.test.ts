@@ -34,8 +34,8 @@ describe('the code cache of the bundle', () => {
       expect(cached).toBe(scripts);
       expect(rejected + damaged).toBe(0);
     }
-    // So did every file the main thread loaded later, some of them after it asked for synchronous compiling
-    // (see compileSynchronously in bin/load-bundle.cjs) and took the caches made for that.
+    // So did every file the main thread loaded later, some of them after it set the V8 flag the worker starts
+    // with (see compileSynchronously in bin/load-bundle.cjs): V8 would reject a cache under a flag it checks.
     const all = /run loaded (\d+) files, (\d+) from the code cache, (\d+) rejected, (\d+) damaged/.exec(run.stderr);
     expect(all, run.stderr).not.toBeNull();
     const [, scripts, cached, rejected, damaged] = all!.map(Number);
