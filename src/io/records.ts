@@ -8,7 +8,7 @@
 // so both paths accept exactly the same rows and every error comes from the same code.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
@@ -114,6 +114,8 @@ async function* readChunks(
    * is not asked again. Until then reads are of at most CLAIM_BYTES (see there).
    */
   endBefore?: (readEnd: number) => number | undefined,
+  /** A pipe or a terminal: read from where it is, without a position (which such a file refuses: ESPIPE). */
+  sequential = false,
 ): AsyncGenerator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   let position = start;
@@ -126,7 +128,7 @@ async function* readChunks(
       want = Math.min(chunkBytes, end - position);
       if (want <= 0) return;
     }
-    const bytesRead = readSync(fd, buffer, 0, want, position);
+    const bytesRead = readSync(fd, buffer, 0, want, sequential ? null : position);
     if (bytesRead === 0) return;
     position += bytesRead;
     yield buffer.subarray(0, bytesRead);
@@ -251,6 +253,8 @@ export async function streamCsvFile(
   let ownFd: number | undefined;
   try {
     const fd = part?.fd ?? openFd ?? (ownFd = openSync(file, 'r'));
+    // `--records <(…)` or /dev/stdin: such a file is read once, in order (never in parts: see worthTwoThreads).
+    const sequential = !part && !fstatSync(fd).isFile();
     if (part?.header) feed(decoder.push(part.header));
     const consume = (chunk: Uint8Array) => {
       bytesRead += chunk.length;
@@ -277,7 +281,7 @@ export async function streamCsvFile(
         return cut;
       }
       : undefined;
-    for await (const chunk of readChunks(fd, part?.start, part?.end, options.chunkBytes, cutBefore)) {
+    for await (const chunk of readChunks(fd, part?.start, part?.end, options.chunkBytes, cutBefore, sequential)) {
       consume(chunk);
       if (stopped) break;
     }
@@ -295,7 +299,7 @@ export async function streamCsvFile(
         counter.rows += taken.rows;
         if (!decoder.settled) adoptedEncoding = taken.encoding;
       } else {
-        for await (const chunk of readChunks(fd, split, Infinity, options.chunkBytes)) {
+        for await (const chunk of readChunks(fd, split, Infinity, options.chunkBytes, undefined, sequential)) {
           consume(chunk);
           if (stopped) break;
         }

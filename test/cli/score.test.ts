@@ -1,3 +1,4 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -141,5 +142,60 @@ describe('reading what Excel and phones write (§3)', () => {
     const { dir } = await scoreBytes('gbk.csv', iconv.encode(csv, 'gbk'));
     const ledger = readFileSync(path.join(dir, 'out', 'ledger.csv'), 'utf8').replace(/[^,\r\n]*gbk\.csv/g, 'F');
     expect(ledger).toBe(reference);
+  });
+});
+
+describe('records from a pipe', () => {
+  const DEMO = 'fixtures/demo/2026-10.csv';
+  let reference: { ledger: string; sites: string; ranking: string; sha256: string };
+  beforeAll(async () => {
+    const out = path.join(tempDir(), 'out');
+    expect((await runCli(['score', '--records', DEMO, '--out', out])).code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { inputs: { sha256: string }[] };
+    reference = {
+      ledger: readFileSync(path.join(out, 'ledger.csv'), 'utf8').replaceAll(DEMO, 'F'),
+      sites: readFileSync(path.join(out, 'sites.csv'), 'utf8'),
+      ranking: readFileSync(path.join(out, 'ranking.csv'), 'utf8'),
+      sha256: results.inputs[0]!.sha256,
+    };
+  });
+
+  function expectAsReference(out: string, name: string): void {
+    expect(readFileSync(path.join(out, 'ledger.csv'), 'utf8').replaceAll(name, 'F')).toBe(reference.ledger);
+    expect(readFileSync(path.join(out, 'sites.csv'), 'utf8')).toBe(reference.sites);
+    expect(readFileSync(path.join(out, 'ranking.csv'), 'utf8')).toBe(reference.ranking);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { inputs: { sha256: string }[] };
+    expect(results.inputs[0]!.sha256).toBe(reference.sha256);
+  }
+
+  // `--records <(iconv …)`: a file that can be read only once, in order, in whatever pieces the pipe hands
+  // out (a GBK month of ~0.7 MB through a 64 KiB pipe). Another process writes it, as a shell would: this
+  // thread blocks in each read.
+  it('scores a month read from a named pipe as from the file', async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'records.csv');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', DEMO, fifo], { stdio: 'ignore' });
+    const written = new Promise<number | null>((resolve) => writer.on('exit', resolve));
+    const out = path.join(dir, 'out');
+    const run = await runCli(['score', '--records', fifo, '--out', out]);
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(await written).toBe(0);
+    expectAsReference(out, fifo);
+  });
+
+  // `… | civscore score --records /dev/stdin`, with the sizes above which a file is read on two threads or
+  // hashed on another lowered to nothing: a pipe is still read once, here.
+  it('scores a month piped to /dev/stdin, even where any file would be read on two threads', () => {
+    const out = path.join(tempDir(), 'out');
+    // Through a shell's pipe (Node's own stdin for a child is a socket, which /dev/stdin cannot open).
+    const run = spawnSync('sh', ['-c', 'cat "$0" | "$1" bin/civscore.js score --records /dev/stdin --out "$2" --parallel', DEMO, process.execPath, out], {
+      encoding: 'utf8',
+      env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '0', CIVSCORE_HASH_ELSEWHERE_MIN_BYTES: '0', CIVSCORE_LANG: 'en' },
+    });
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.status).toBe(0);
+    expectAsReference(out, '/dev/stdin');
   });
 });
