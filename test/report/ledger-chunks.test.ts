@@ -1,0 +1,62 @@
+// ledger.csv as the chunks score writes it: several megabytes of sources, in chunks of about 1 MiB taken from
+// two buffers in turn. Every chunk must stay as it was handed out until two more have been asked for (the
+// writer writes one while the next is made), and together they must be the ledger, row for row: checked by
+// parsing the CSV and comparing each row with its entry, its sources made the string way (sourceLabels).
+
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { FindingCollector, score } from '../../src/core/score.js';
+import { loadRules } from '../../src/io/rules.js';
+import { ledgerCsvPieces } from '../../src/report/score-files.js';
+
+// The bundled rule set: 632 sites, each with its category's items.
+const ruleSet = loadRules('rules').ruleSet!;
+const PAIRS: [string, string][] = ruleSet.sites.flatMap((site) =>
+  [...ruleSet.itemByCode.values()].filter((item) => item.category === site.category).slice(0, 3).map((item): [string, string] => [site.id, item.code]),
+);
+
+/**
+ * A month of `findings` rows spread over the pairs, half of them on the first, whose ledger row (~3 MB) is
+ * larger than a buffer; line numbers of 1 to 7 digits.
+ */
+function month(findings: number, fileName: string) {
+  const collector = new FindingCollector(ruleSet);
+  const file = collector.fileIndex(fileName);
+  for (let i = 0; i < findings; i++) {
+    const [site, item] = PAIRS[i % 2 === 0 ? 0 : (i * 7919) % PAIRS.length]!;
+    // Gaps that grow: lines run from 2 past a million, so blocks mix digit counts.
+    const line = 2 + i * 7 + Math.floor((i * i) / 40_000);
+    collector.addFinding(collector.siteIndex.get(site)!, collector.itemIndex.get(item)!, 1 + (i % 3), file, line, undefined, -1, -1, -1);
+  }
+  return score({ ruleSet, collector });
+}
+
+describe('ledger.csv in chunks', () => {
+  // A file name CSV must quote (a comma) makes the sources column as one string (FindingCollector.writeSources).
+  it.each(['月度/records-2026-10.csv', '月度/records,2026-10.csv'])('hands out chunks that stay valid for two more and make up the ledger, row for row (%s)', (fileName) => {
+    const scored = month(160_000, fileName);
+    const handed: { view: Uint8Array; copy: Buffer }[] = [];
+    for (const chunk of ledgerCsvPieces(scored)) {
+      handed.push({ view: chunk, copy: Buffer.from(chunk) });
+      // The chunk handed out two before this one is still intact (its buffer is the one written next).
+      const earlier = handed[handed.length - 2];
+      if (earlier) expect(Buffer.from(earlier.view).equals(earlier.copy)).toBe(true);
+    }
+    expect(handed.length).toBeGreaterThan(3);
+    expect(Math.max(...handed.map((h) => h.copy.length))).toBeGreaterThan(2 << 20);
+
+    const text = Buffer.concat(handed.map((h) => h.copy)).toString('utf8');
+    expect(text.startsWith('\uFEFF单位编号,')).toBe(true);
+    const rows = parse(text.slice(1), { relax_column_count: false }) as string[][];
+    expect(rows.length).toBe(scored.ledger.length + 1);
+    const sourcesColumn = rows[0]!.indexOf('来源');
+    scored.ledger.forEach((entry, i) => {
+      const row = rows[i + 1]!;
+      expect(row[0]).toBe(entry.unit.id);
+      expect(row[2]).toBe(entry.site.id);
+      expect(row[5]).toBe(entry.item.code);
+      expect(row[7]).toBe(String(entry.n));
+      expect(row[sourcesColumn]).toBe(entry.sourceLabels().join('; '));
+    });
+  });
+});
