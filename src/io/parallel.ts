@@ -129,7 +129,10 @@ export async function startSecondPart(
   if (!recordsWorkersAvailable()) return undefined; // running from source
   let size: number;
   try {
-    size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    // A pipe's bytes come once, in order: only a regular file can be read from two places.
+    if (!stat.isFile()) return undefined;
+    size = stat.size;
   } catch {
     return undefined;
   }

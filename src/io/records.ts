@@ -253,7 +253,7 @@ export async function streamCsvFile(
   let ownFd: number | undefined;
   try {
     const fd = part?.fd ?? openFd ?? (ownFd = openSync(file, 'r'));
-    // `--records <(…)` or /dev/stdin: such a file is read once, in order (never in parts: see worthTwoThreads).
+    // `--records <(…)` or /dev/stdin: such a file is read once, in order (never in parts: see startSecondPart).
     const sequential = !part && !fstatSync(fd).isFile();
     if (part?.header) feed(decoder.push(part.header));
     const consume = (chunk: Uint8Array) => {
