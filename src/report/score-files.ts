@@ -55,7 +55,7 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   for (let i = 0; i < ledger.length; i++) {
     // A row that does not fit behind what is written: that goes first.
     if (writer.prepare(ledger[i]!)) yield writer.take();
-    if (writer.write(ledger[i]!)) yield writer.take();
+    if (writer.write()) yield writer.take();
   }
   if (writer.at > 0) yield writer.take();
 }
@@ -66,7 +66,8 @@ class LedgerWriter {
   private turn = 0;
   private out: Buffer;
   at: number;
-  // The cells of the row prepare() made ready for write().
+  // The entry prepare() made ready for write(), and its cells.
+  private entry: LedgerEntry | undefined;
   private site: Buffer = EMPTY;
   private item: Buffer = EMPTY;
   private numbers: Buffer = EMPTY;
@@ -119,6 +120,7 @@ class LedgerWriter {
 
   /** Makes an entry's cells ready for write(); true when what is written must be taken first. */
   prepare(e: LedgerEntry): boolean {
+    this.entry = e;
     let site = this.siteCells.get(e.site.id);
     if (site === undefined) {
       site = cellsBytes([e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name]);
@@ -161,7 +163,8 @@ class LedgerWriter {
   }
 
   /** Writes the entry prepare() was given; true when a chunk is ready to be taken. */
-  write(e: LedgerEntry): boolean {
+  write(): boolean {
+    const e = this.entry!;
     this.reserve(this.room);
     const { site, item, numbers, after, separator } = this;
     const out = this.out;
