@@ -222,7 +222,16 @@ function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<Ar
  * memory: per-aggregate counters live in typed arrays and (site, item) cells in a table sized by the
  * items of one category.
  */
-export class FindingCollector {
+/** Where a reader adds what it accepts: the collector itself, or a part that will be imported into it whole. */
+export interface FindingSink {
+  addFinding(
+    site: number, item: number, count: number, file: number, line: number, recordId: string | undefined,
+    inspector: number, note: number, photo: number,
+  ): void;
+  visit(site: number): void;
+}
+
+export class FindingCollector implements FindingSink {
   readonly siteIndex = new Map<string, number>();
   readonly itemIndex = new Map<string, number>();
   /** Display names of the files, by file index. */
@@ -319,6 +328,11 @@ export class FindingCollector {
       this.list[i]!.size = this.sizes[i]! + this.imported[i]!;
     }
     return this.list;
+  }
+
+  /** The texts so far, by text id. */
+  get textList(): readonly string[] {
+    return this.texts;
   }
 
   /** A number for a free-text value (inspector, note, photo), so the hot path compares numbers. */
@@ -664,18 +678,18 @@ export class FindingCollector {
     }
   }
 
-  /** Adds a record given by ids (the general path and tests). */
-  add(record: AcceptedRecord): void {
+  /** Adds a record given by ids (the general path and tests), to this collector or to `sink`. */
+  add(record: AcceptedRecord, sink: FindingSink = this): void {
     const site = this.siteIndex.get(record.site);
     if (site === undefined) throw new Error(`unknown site ${record.site}`);
     if (record.item === undefined) {
-      this.visit(site);
+      sink.visit(site);
       return;
     }
     const item = this.itemIndex.get(record.item);
     if (item === undefined) throw new Error(`unknown item ${record.item}`);
     const id = (text: string | undefined) => (text === undefined || text === '' ? -1 : this.textId(text));
-    this.addFinding(
+    sink.addFinding(
       site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId,
       id(record.inspector), id(record.note), id(record.photo),
     );

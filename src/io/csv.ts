@@ -125,14 +125,6 @@ export function unquote(raw: string): string {
   return out;
 }
 
-/**
- * Rows are scanned from this offset of the work buffer, never from 0: the run reader (RowRun) reads a short
- * field as the machine words ending at its last byte, and with bytes before every field it never needs a
- * rarely taken path for fields near the start (a path V8 has no feedback for costs a deoptimisation, and
- * a recompilation, of the hottest function).
- */
-const HEADROOM = 16;
-
 export class CsvTokenizer {
   private readonly delimiter: number;
   private readonly row: RowView;
@@ -168,18 +160,18 @@ export class CsvTokenizer {
   private work: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): void {
-    const length = HEADROOM + this.pending.length + chunk.length;
+    const length = this.pending.length + chunk.length;
     if (this.work.length < length) {
       const work = new Uint8Array(Math.max(length, this.work.length * 2, 1 << 16));
-      work.set(this.pending, HEADROOM);
+      work.set(this.pending, 0);
       this.work = work;
     } else if (this.pending.length > 0) {
       const from = this.pending.byteOffset - this.work.byteOffset;
-      this.work.copyWithin(HEADROOM, from, from + this.pending.length);
+      this.work.copyWithin(0, from, from + this.pending.length);
     }
-    this.work.set(chunk, HEADROOM + this.pending.length);
+    this.work.set(chunk, this.pending.length);
     const bytes = this.work.subarray(0, length);
-    const consumed = this.scan(bytes, false, HEADROOM);
+    const consumed = this.scan(bytes, false, 0);
     this.pending = bytes.subarray(consumed);
     if (this.pending.length > this.limits.maxFieldBytes + this.limits.maxFields) {
       throw new CsvLimitError('field', this.line, this.limits.maxFieldBytes);
@@ -189,10 +181,10 @@ export class CsvTokenizer {
   /** Ends the input; returns a syntax error when a quoted field was never closed. */
   end(): CsvSyntaxError | undefined {
     if (this.pending.length === 0) return undefined;
-    const bytes = new Uint8Array(HEADROOM + this.pending.length);
-    bytes.set(this.pending, HEADROOM);
+    const bytes = new Uint8Array(this.pending.length);
+    bytes.set(this.pending, 0);
     this.pending = new Uint8Array(0);
-    const consumed = this.scan(bytes, true, HEADROOM);
+    const consumed = this.scan(bytes, true, 0);
     if (consumed < bytes.length) {
       // Only an unclosed quote stops a final scan short: find where it opened.
       const where = this.openQuote;

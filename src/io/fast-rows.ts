@@ -1,30 +1,24 @@
 // The records reader's fused fast path: one pass over the bytes of a run of plain rows that splits the
-// fields, reads the key ones and adds the record to the collector, with no row view, no string and no
+// fields, reads the key ones and adds each finding to a collector part, with no row view, no string and no
 // call per field. It stops at the first row it is not sure of — a quote anywhere, a lone CR, too few or
 // too many fields, an unknown or mistyped id, a count or date it cannot read, a date outside the period,
 // a blank row — and leaves that row to the tokenizer and the general checks, so it accepts exactly the
 // rows the general path would accept, with the same results, and never rejects one itself.
+//
+// The pass itself is WebAssembly (wasm/fused-rows.ts, compiled at build time into dist/fused-rows.wasm):
+// JavaScript doing the same ran its first megabytes several times slower than its steady rate while V8
+// optimised it, on every run (docs/bench.md). While a file is read this way, every finding of it — the
+// general path's too — goes into the module's part, in line order; the part is then handed to the
+// collector as a whole (FindingCollector.importPart), like a part read on another thread.
 
-import { MAX_COUNT } from '../core/records.js';
-import type { FindingCollector } from '../core/score.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MAX_CARRIED_VALUES, type CollectedPart, type FindingSink } from '../core/score.js';
 import type { RowRun } from './csv.js';
-import { PACKED_MAX, PackedKeys, parseDateBytes, type ByteKeyTable, type ByteTexts } from './row-bytes.js';
+import type { ByteTexts } from './row-bytes.js';
 
-/** The first calls of FastRows.rows take at most this many rows each (see there). */
-const WARM_UP_CALLS = 8;
-const WARM_UP_ROWS = 200;
-
-/** Short texts remembered by their packed words, at most. */
-const MAX_PACKED_TEXTS = 50_000;
-
-/** The low n bytes of a word set, for n = 0…4. */
-const LOW_BYTES = Int32Array.of(0, 0xff, 0xffff, 0xffffff, -1);
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** What a column holds, for the fast path. */
+/** What a column holds, for the fast path (the module's roles). */
 export const enum Role {
   Ignored = 0,
   Site,
@@ -36,22 +30,112 @@ export const enum Role {
   Photo,
 }
 
+/** Why the module's scan returned (see wasm/fused-rows.ts). */
+const enum Status {
+  Stopped = 0,
+  NeedText,
+  CarryLarge,
+  NeedBlocks,
+}
+
+interface FusedExports {
+  memory: WebAssembly.Memory;
+  setup(
+    sites: number, items: number, places: number, inputBytes: number, columns: number, delimiter: number, period: number,
+    textSlots: number, poolBytes: number, pairSlots: number, blockLinks: number,
+  ): number;
+  setBlockCapacity(capacity: number): void;
+  inputAddress(): number;
+  rolesAddress(): number;
+  siteCategoryAddress(): number;
+  itemCategoryAddress(): number;
+  itemPlaceAddress(): number;
+  visitedAddress(): number;
+  slotCellsAddress(): number;
+  countsAddress(): number;
+  sizesAddress(): number;
+  headsAddress(): number;
+  bitsAddress(): number;
+  blockNextAddress(): number;
+  linesAddress(): number;
+  monthBitsAddress(): number;
+  slots(): number;
+  blocks(): number;
+  lastStatus(): number;
+  rowsDone(): number;
+  eventFrom(): number;
+  eventTo(): number;
+  largeCarries(): number;
+  largeKey(k: number): number;
+  largeId(k: number): number;
+  addSite(at: number, length: number, index: number): number;
+  addItem(at: number, length: number, index: number): number;
+  addText(from: number, to: number, id: number): void;
+  addFinding(site: number, item: number, count: number, line: number, inspector: number, note: number, photo: number): number;
+  visit(site: number): void;
+  scan(start: number, limit: number, firstLine: number, budget: number): number;
+}
+
+/** Bytes of input the module holds at once (a read is 1 MiB; a longer run is taken in several calls). */
+const INPUT_BYTES = 4 << 20;
+/** Distinct texts it remembers (at most half of these slots), and their bytes with the ids'. */
+const TEXT_SLOTS = 1 << 16;
+const POOL_BYTES = 4 << 20;
+/** Distinct (aggregate, text id ≥ 64) pairs it remembers, at most half of these slots. */
+const PAIR_SLOTS = 1 << 16;
+/** Blocks of 16 lines a part can link: 2^22 blocks hold 64M lines, more than a file may have. */
+const BLOCK_LINKS = 1 << 22;
+const FIRST_BLOCKS = 4096;
+const BLOCK_BYTES = 64;
+const PAGE = 65536;
+/** Lines per block and blocks per slab, as the collector's parts lay them out (see score.ts). */
+const BLOCK_LINES = 16;
+const SLAB_BLOCKS = 1024;
+/** A part's large text ids per aggregate and kind: past this many, the list is cut to the first in text order. */
+const LARGE_KEEP = 4 * MAX_CARRIED_VALUES;
+
+const LF = 0x0a;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null when dist/fused-rows.wasm is missing (the general path reads everything then). */
+function fusedModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // From dist/io or dist/bundle: dist/fused-rows.wasm; from src/io (tests): the built one in dist.
+  for (const candidate of [path.join(here, '..', 'fused-rows.wasm'), path.join(here, '..', '..', 'dist', 'fused-rows.wasm')]) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(candidate);
+    } catch {
+      continue;
+    }
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+    break;
+  }
+  return compiled;
+}
+
+/** Whether the fast path can read this delimiter: its test for special bytes relies on it being ≤ ','. */
+export function fastDelimiter(delimiter: number): boolean {
+  return (delimiter === 0x2c || delimiter === 0x09) && fusedModule() !== null;
+}
+
 export interface FastRowsSetup {
   delimiter: number;
   /** Role of each header column; rows must have exactly this many fields. */
   roles: Uint8Array;
-  sites: ByteKeyTable;
-  items: ByteKeyTable;
-  /** The same ids, those of up to PACKED_MAX bytes, by packed words (see PackedKeys). */
-  packedSites: PackedKeys;
-  packedItems: PackedKeys;
+  /** Site ids and item codes, indexed as the collector indexes them (rule-set order). */
+  siteIds: readonly string[];
+  itemCodes: readonly string[];
   siteCategory: Int32Array;
   itemCategory: Int32Array;
   /** yyyymm of `--period`, or −1. */
   period: number;
   texts: ByteTexts;
-  collector: FindingCollector;
-  fileIndex: number;
+  /** The collector's texts, by text id (the ids the part carries). */
+  textList: () => readonly string[];
   /** Months (yyyymm) of accepted dates. */
   months: Set<number>;
   /** Rows read so far in this file (the fast path adds its own), and the most allowed. */
@@ -59,253 +143,213 @@ export interface FastRowsSetup {
   maxRows: number;
 }
 
-/** Whether the fast path can read this delimiter: its test for special bytes relies on it being ≤ ','. */
-export function fastDelimiter(delimiter: number): boolean {
-  return delimiter === 0x2c || delimiter === 0x09;
+/** Whether an id is printable ASCII without spaces: the only ids the tables hold (as ByteKeyTable). */
+function plainId(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return id.length > 0;
 }
 
-export class FastRows implements RowRun {
+/**
+ * The fused reader of one file (or one part of it) and the findings it holds until part() hands them over.
+ * Also the sink the general path adds that file's findings to, so that the part has them all in line order.
+ */
+export class FastRows implements RowRun, FindingSink {
   lines = 0;
   /** Rows read and accepted by the fast path, in all calls. */
   accepted = 0;
-  private lastMonth = -2;
-  private dateHead = 0;
-  private dateMiddle = 0;
-  private dateTail = -1;
-  private dateMonth = -1;
-  private calls = 0;
-  private readonly packedSites: PackedKeys;
-  private readonly packedItems: PackedKeys;
-  /** Text ids of short free text, by packed words (longer text goes through setup.texts). */
-  private readonly packedTexts = new PackedKeys();
+  private wasm!: FusedExports;
+  private bytes!: Uint8Array;
+  private input = 0;
+  private blockCapacity = 0;
+  private ready = false;
+  /** The bytes last copied in: from `from` of `source` (which ended at `sourceEnd`), whole rows to `limit`. */
+  private source: Uint8Array | undefined;
+  private from = 0;
+  private sourceEnd = 0;
+  private limit = 0;
+  /** Per aggregate and kind (slot × 3 + kind): the text ids of 64 and more it carries. */
+  private large = new Map<number, number[]>();
+  private readonly itemPlace: Int32Array;
+  private readonly placesPerSite: number;
 
   constructor(private readonly setup: FastRowsSetup) {
-    this.packedSites = setup.packedSites;
-    this.packedItems = setup.packedItems;
+    const seen = new Int32Array(Math.max(0, ...setup.itemCategory) + 1);
+    this.itemPlace = Int32Array.from(setup.itemCategory, (category) => (category < 0 ? 0 : seen[category]!++));
+    this.placesPerSite = Math.max(1, ...seen);
   }
 
-  /** The text id of a field the packed table does not know yet (remembered if it is short). */
-  private newText(bytes: Uint8Array, start: number, end: number, w0: number, w1: number, w2: number): number {
-    const id = this.setup.texts.id(bytes, start, end);
-    // Ids past 2^22 do not fit the table's slot; that many distinct texts means little repeats anyway.
-    if (end - start <= PACKED_MAX && this.packedTexts.size < MAX_PACKED_TEXTS && id < 1 << 22) {
-      this.packedTexts.insert(w0, w1, w2, end - start, id);
-    }
-    return id;
+  /** A fresh module instance: tables written, no findings. */
+  private start(): void {
+    const { setup } = this;
+    const wasm = new WebAssembly.Instance(fusedModule()!).exports as unknown as FusedExports;
+    this.wasm = wasm;
+    const blocksAt = wasm.setup(
+      setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
+      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, BLOCK_LINKS,
+    );
+    this.growTo(blocksAt, FIRST_BLOCKS);
+    const bytes = this.bytes;
+    const int32 = new Int32Array(wasm.memory.buffer);
+    bytes.set(setup.roles, wasm.rolesAddress());
+    int32.set(setup.siteCategory, wasm.siteCategoryAddress() >> 2);
+    int32.set(setup.itemCategory, wasm.itemCategoryAddress() >> 2);
+    int32.set(this.itemPlace, wasm.itemPlaceAddress() >> 2);
+    this.input = wasm.inputAddress();
+    const scratch = this.input;
+    const add = (ids: readonly string[], put: (at: number, length: number, index: number) => number) => {
+      for (let index = 0; index < ids.length; index++) {
+        const id = ids[index]!;
+        // Non-ASCII or spaced ids are left out: rows naming them take the general path.
+        if (!plainId(id)) continue;
+        for (let k = 0; k < id.length; k++) bytes[scratch + k] = id.charCodeAt(k);
+        if (!put(scratch, id.length, index)) throw new Error('internal: the fused reader has no room for the rule set ids');
+      }
+    };
+    add(setup.siteIds, wasm.addSite);
+    add(setup.itemCodes, wasm.addItem);
+    this.source = undefined;
+    this.large = new Map();
+    this.ready = true;
+  }
+
+  /** Grows the memory to hold `blocks` blocks of lines from `blocksAt`. */
+  private growTo(blocksAt: number, blocks: number): void {
+    const memory = this.wasm.memory;
+    const needed = blocksAt + blocks * BLOCK_BYTES;
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    this.blockCapacity = blocks;
+    this.wasm.setBlockCapacity(blocks);
+    this.bytes = new Uint8Array(memory.buffer);
+  }
+
+  private moreBlocks(): void {
+    this.growTo(this.wasm.linesAddress(), this.blockCapacity * 2);
   }
 
   rows(bytes: Uint8Array, start: number, end: number, firstLine: number): number {
-    // Only whole lines: every row read ends with an LF before `limit`, so the field loops need no bounds
-    // check (each stops at that LF at the latest).
-    // (No early return when there is none: one exit path, so V8 has seen it before it optimises the loop.)
-    const limit = bytes.lastIndexOf(LF, end - 1) + 1;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const wordLimit = limit - 4;
-    // The last canonical date read, as its bytes (three words) and month; the tail is −1 until there is one.
-    const dateLimit = limit - 10;
-    let dateHead = this.dateHead;
-    let dateMiddle = this.dateMiddle;
-    let dateTail = this.dateTail;
-    let dateMonth = this.dateMonth;
-    const { delimiter, roles, sites, items, siteCategory, itemCategory, period, collector, fileIndex } = this.setup;
-    const { packedSites, packedItems, packedTexts } = this;
-    const columns = roles.length;
-    const last = columns - 1;
-    // The first calls take only a few rows: V8 then has seen every path of this function (the loop's exit
-    // included) before it optimises the loop, instead of optimising it mid-loop and throwing that away at
-    // the first path it had not seen (measured: three such restarts on a million rows).
-    const budget = Math.min(this.setup.maxRows - this.setup.counter.rows, this.calls < WARM_UP_CALLS ? WARM_UP_ROWS : Infinity);
-    this.calls++;
-    const warmUpMask = this.calls <= WARM_UP_CALLS ? 1 : 0;
-    let line = firstLine;
-    let pos = start;
-    let done = 0;
-    rows: while (pos < limit && done < budget) {
-      let i = pos;
-      let site = -1;
-      let item = -1;
-      let count = -1;
-      let month = -1;
-      let inspector = -1;
-      let note = -1;
-      let photo = -1;
-      for (let col = 0; ; col++) {
-        const fieldStart = i;
-        let b = bytes[i]!;
-        const role = roles[col]!;
-        if (role === Role.Ignored) {
-          while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
-        } else if (role === Role.Date) {
-          // The usual YYYY-MM-DD is read in place; any other spelling goes through parseDateBytes.
-          if (b !== delimiter && b !== LF && b !== CR) {
-            // Rows come mostly in date order: the same ten bytes as the last YYYY-MM-DD read are that date.
-            // (While warming up, every other row parses its date even so: V8 must have seen both ways run
-            // before it optimises, or the first change of date throws the optimised code away.)
-            if ((done & warmUpMask) === 0 && i < dateLimit && view.getInt32(i) === dateHead && view.getInt32(i + 4) === dateMiddle && view.getUint16(i + 8) === dateTail) {
-              i += 10;
-              b = bytes[i]!;
-              month = dateMonth;
-            } else {
-              let date = -1;
-              if (bytes[i + 4] === 0x2d && bytes[i + 7] === 0x2d) {
-                date = canonicalDate(bytes, i);
-                if (date >= 0) {
-                  if (i < dateLimit) {
-                    dateHead = view.getInt32(i);
-                    dateMiddle = view.getInt32(i + 4);
-                    dateTail = view.getUint16(i + 8);
-                    dateMonth = (date / 100) | 0;
-                  }
-                  i += 10;
-                  b = bytes[i]!;
-                }
-              }
-              if (date < 0) {
-                while (b > 0x2c || (b !== delimiter && b !== LF && b !== CR && b !== QUOTE)) b = bytes[++i]!;
-                date = parseDateBytes(bytes, fieldStart, i);
-                if (date < 0) break rows;
-              }
-              month = (date / 100) | 0;
-            }
-            if (period >= 0 && month !== period) break rows;
-          }
-        } else if (role === Role.Count) {
-          if (b !== delimiter && b !== LF && b !== CR) {
-            let value = 0;
-            while (b >= 0x30 && b <= 0x39) {
-              value = value * 10 + b - 0x30;
-              b = bytes[++i]!;
-            }
-            if (i === fieldStart || i - fieldStart > 7 || value < 1 || value > MAX_COUNT) break rows;
-            count = value;
-          }
-        } else {
-          // Ids and free text: found by scanning, then read as three big-endian words ending at the field's
-          // end (the bytes before the field masked off: exact up to PACKED_MAX bytes) and looked up by those
-          // words; longer ones by their bytes.
-          for (;;) {
-            // Four bytes at a time while none is ≤ ',' (the word has a byte below 0x2d exactly when
-            // (x − 0x2d2d2d2d) & ~x & 0x80808080 ≠ 0), then byte by byte to it.
-            while (i < wordLimit) {
-              const x = view.getInt32(i, true);
-              if (((x - 0x2d2d2d2d) & ~x & 0x80808080) !== 0) break;
-              i += 4;
-            }
-            b = bytes[i]!;
-            while (b > 0x2c) b = bytes[++i]!;
-            if (b === delimiter || b === LF || b === CR || b === QUOTE) break;
-            b = bytes[++i]!;
-          }
-          const length = i - fieldStart;
-          let w0 = 0;
-          let w1 = 0;
-          let w2 = 0;
-          if (length <= PACKED_MAX && length > 0) {
-            if (i >= PACKED_MAX) {
-              w0 = view.getInt32(i - 4);
-              if (length < 4) {
-                w0 &= LOW_BYTES[length]!;
-              } else if (length > 4) {
-                w1 = view.getInt32(i - 8);
-                if (length < 8) {
-                  w1 &= LOW_BYTES[length - 4]!;
-                } else if (length > 8) {
-                  w2 = view.getInt32(i - 12) & LOW_BYTES[length - 8]!;
-                }
-              }
-            } else {
-              // Fewer than 12 bytes before the field's end: byte by byte. CsvTokenizer never gets here (it
-              // leaves 16 bytes before every row, see HEADROOM); this keeps other callers correct.
-              for (let k = fieldStart; k < i; k++) {
-                w2 = (w2 << 8) | (w1 >>> 24);
-                w1 = (w1 << 8) | (w0 >>> 24);
-                w0 = (w0 << 8) | bytes[k]!;
-              }
-            }
-          }
-          if (role === Role.Site) {
-            site = length <= PACKED_MAX ? packedSites.find(w0, w1, w2, length) : sites.lookup(bytes, fieldStart, i);
-            if (site < 0) break rows;
-          } else if (length > 0) {
-            if (role === Role.Item) {
-              item = length <= PACKED_MAX ? packedItems.find(w0, w1, w2, length) : items.lookup(bytes, fieldStart, i);
-              if (item < 0) break rows;
-            } else if (b !== QUOTE) {
-              let id = length <= PACKED_MAX ? packedTexts.find(w0, w1, w2, length) : -2;
-              if (id === -2) id = this.newText(bytes, fieldStart, i, w0, w1, w2);
-              if (role === Role.Inspector) inspector = id;
-              else if (role === Role.Note) note = id;
-              else photo = id;
-            }
-          }
-        }
-        if (col < last) {
-          if (b !== delimiter) break rows;
-          i++;
-          continue;
-        }
-        if (b === LF) {
-          i++;
-        } else if (b === CR && bytes[i + 1] === LF) {
-          i += 2;
-        } else {
-          break rows; // a quote, a lone CR, more fields than the header, or a count with other text
-        }
-        break;
-      }
-      if (site < 0) break;
-      if (item >= 0) {
-        if (itemCategory[item] !== siteCategory[site]) break;
-      } else if (count >= 0) {
-        break; // a count without an item
-      }
-      // Accepted.
-      if (month !== this.lastMonth) {
-        if (month >= 0) this.setup.months.add(month);
-        this.lastMonth = month;
-      }
-      if (item < 0) collector.visit(site);
-      else collector.addFinding(site, item, count < 0 ? 1 : count, fileIndex, line, undefined, inspector, note, photo);
-      line++;
-      done++;
-      pos = i;
+    if (!this.ready) this.start();
+    const wasm = this.wasm;
+    if (bytes !== this.source || end !== this.sourceEnd || start < this.from || start >= this.from + this.limit) {
+      // Whole rows only: up to the last LF of what fits.
+      const to = Math.min(end, start + INPUT_BYTES);
+      this.bytes.set(bytes.subarray(start, to), this.input);
+      this.source = bytes;
+      this.from = start;
+      this.sourceEnd = end;
+      this.limit = bytes.lastIndexOf(LF, to - 1) + 1 - start;
+      if (this.limit < 0) this.limit = 0;
     }
-    this.dateHead = dateHead;
-    this.dateMiddle = dateMiddle;
-    this.dateTail = dateTail;
-    this.dateMonth = dateMonth;
-    this.lines = done;
-    this.accepted += done;
-    this.setup.counter.rows += done;
-    return pos;
+    const { setup } = this;
+    let pos = start - this.from;
+    let taken = 0;
+    for (;;) {
+      pos = wasm.scan(pos, this.limit, firstLine + taken, setup.maxRows - setup.counter.rows - taken);
+      taken += wasm.rowsDone();
+      const status = wasm.lastStatus();
+      if (status === Status.Stopped) break;
+      if (status === Status.NeedText) {
+        const from = wasm.eventFrom();
+        const to = wasm.eventTo();
+        wasm.addText(from, to, setup.texts.id(bytes, this.from + from, this.from + to));
+      } else if (status === Status.CarryLarge) {
+        this.carryLarge();
+      } else {
+        this.moreBlocks();
+      }
+    }
+    this.lines = taken;
+    this.accepted += taken;
+    setup.counter.rows += taken;
+    return this.from + pos;
   }
-}
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `YYYY-MM-DD` at bytes[i] (the dashes already seen) as yyyymmdd, or −1 (then parseDateBytes decides). */
-function canonicalDate(bytes: Uint8Array, i: number): number {
-  const y0 = bytes[i]! - 0x30;
-  const y1 = bytes[i + 1]! - 0x30;
-  const y2 = bytes[i + 2]! - 0x30;
-  const y3 = bytes[i + 3]! - 0x30;
-  const m0 = bytes[i + 5]! - 0x30;
-  const m1 = bytes[i + 6]! - 0x30;
-  const d0 = bytes[i + 8]! - 0x30;
-  const d1 = bytes[i + 9]! - 0x30;
-  // As unsigned, a byte below '0' is huge too.
-  if (
-    y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 ||
-    m0 >>> 0 > 9 || m1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9
-  ) return -1;
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = m0 * 10 + m1;
-  const day = d0 * 10 + d1;
-  if (month < 1 || month > 12 || day < 1) return -1;
-  if (day > 28) {
-    // Only the last days of a month need the calendar (and only February a leap-year test).
-    const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (day > (month === 2 && leap ? 29 : DAYS[month - 1]!)) return -1;
+  private carryLarge(): void {
+    const wasm = this.wasm;
+    const n = wasm.largeCarries();
+    for (let k = 0; k < n; k++) {
+      const key = wasm.largeKey(k);
+      let ids = this.large.get(key);
+      if (ids === undefined) this.large.set(key, (ids = []));
+      ids.push(wasm.largeId(k));
+      if (ids.length > 2 * LARGE_KEEP) this.large.set(key, this.firstInTextOrder(ids));
+    }
   }
-  return (year * 100 + month) * 100 + day;
+
+  /** The distinct ids of `ids` whose texts come first in text order, as many as any list can show and more. */
+  private firstInTextOrder(ids: readonly number[]): number[] {
+    const texts = this.setup.textList();
+    // By UTF-16 code units, as the collector orders texts (distinct ids are distinct texts).
+    const distinct = [...new Set(ids)].sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
+    return distinct.slice(0, LARGE_KEEP);
+  }
+
+  /** A finding the general path accepted (see FindingSink): files read this way never have record ids. */
+  addFinding(
+    site: number, item: number, count: number, _file: number, line: number, recordId: string | undefined,
+    inspector: number, note: number, photo: number,
+  ): void {
+    if (recordId !== undefined) throw new Error('internal: a record id in a file read by the fused reader');
+    if (!this.ready) this.start();
+    while (!this.wasm.addFinding(site, item, count, line, inspector, note, photo)) this.moreBlocks();
+    this.carryLarge();
+  }
+
+  visit(site: number): void {
+    if (!this.ready) this.start();
+    this.wasm.visit(site);
+  }
+
+  /**
+   * The findings so far, as a part for FindingCollector.importPart (its arrays copied out, so that they can
+   * be sent to another thread), and the months of their dates added to setup.months; the reader starts a
+   * new part if it reads on. Undefined when it has read nothing.
+   */
+  part(): CollectedPart | undefined {
+    if (!this.ready) return undefined;
+    this.ready = false;
+    const wasm = this.wasm;
+    const buffer = wasm.memory.buffer;
+    const slots = wasm.slots();
+    const blocks = wasm.blocks();
+    const copy = (at: number, bytes: number) => buffer.slice(at, at + bytes);
+    const months = this.bytes.subarray(wasm.monthBitsAddress(), wasm.monthBitsAddress() + 120000 / 8);
+    for (let byte = 0; byte < months.length; byte++) {
+      if (months[byte] === 0) continue;
+      for (let bit = 0; bit < 8; bit++) {
+        if ((months[byte]! & (1 << bit)) === 0) continue;
+        const index = byte * 8 + bit;
+        this.setup.months.add(Math.floor(index / 12) * 100 + (index % 12) + 1);
+      }
+    }
+    const slabs: Int32Array[] = [];
+    const lines = wasm.linesAddress();
+    for (let first = 0; first < blocks; first += SLAB_BLOCKS) {
+      const slab = new Int32Array(SLAB_BLOCKS * BLOCK_LINES);
+      slab.set(new Int32Array(buffer, lines + first * BLOCK_BYTES, Math.min(SLAB_BLOCKS, blocks - first) * BLOCK_LINES));
+      slabs.push(slab);
+    }
+    const textStarts = new Int32Array(slots * 3 + 1);
+    const listed: number[] = [];
+    for (let key = 0; key < slots * 3; key++) {
+      const ids = this.large.get(key);
+      if (ids !== undefined) for (const id of this.firstInTextOrder(ids)) listed.push(id);
+      textStarts[key + 1] = listed.length;
+    }
+    return {
+      visited: new Uint8Array(copy(wasm.visitedAddress(), this.setup.siteIds.length)),
+      cells: new Int32Array(copy(wasm.slotCellsAddress(), slots * 8)),
+      counts: new Float64Array(copy(wasm.countsAddress(), slots * 8)),
+      heads: new Int32Array(copy(wasm.headsAddress(), slots * 4)),
+      sizes: new Int32Array(copy(wasm.sizesAddress(), slots * 4)),
+      blockNext: new Int32Array(copy(wasm.blockNextAddress(), blocks * 4)),
+      slabs,
+      carriedBits: new Int32Array(copy(wasm.bitsAddress(), slots * 24)),
+      textStarts,
+      textIds: Int32Array.from(listed),
+      texts: [...this.setup.textList()],
+    };
+  }
 }

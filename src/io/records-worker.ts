@@ -57,12 +57,13 @@ async function readPart(request: PartRequest): Promise<void> {
   trace(`worker reads from byte ${start} of ${size}`);
   const part: FilePart = { ...request.part, start };
   const collector = new FindingCollector(loaded.ruleSet);
-  const reader = new RecordsReader(loaded.ruleSet, request.options, collector);
+  // The fused reader's part goes to the main thread as it is (its findings are not imported here first).
+  const reader = new RecordsReader(loaded.ruleSet, request.options, collector, true);
   const partEnd: PartEnd = { line: 1, pending: 0, settled: false, bytes: 0 };
   const report = await reader.readFile(request.file, part, partEnd);
   trace('worker read its part');
   const result = reader.finish();
-  const exported = collector.exportPart();
+  const exported = reader.keptParts.length === 1 ? reader.keptParts[0]! : collector.exportPart();
   trace('worker exported its part');
   parentPort!.postMessage(
     {

@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
-import type { FindingCollector } from '../core/score.js';
+import type { CollectedPart, FindingCollector, FindingSink } from '../core/score.js';
 import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
 import { CsvLimitError, CsvTokenizer, DEFAULT_CSV_LIMITS, FieldKind, type RowRun, type RowView } from './csv.js';
@@ -21,7 +21,7 @@ import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
 import { hashOnAnotherThread, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import type { ParallelHandoff } from './parallel.js';
-import { ByteKeyTable, ByteTexts, packedIds, parseCountBytes, parseDateBytes, type PackedKeys } from './row-bytes.js';
+import { ByteKeyTable, ByteTexts, parseCountBytes, parseDateBytes } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 
@@ -436,8 +436,8 @@ export class RecordsReader {
   private readonly checker: RecordChecker;
   private readonly sites: ByteKeyTable;
   private readonly items: ByteKeyTable;
-  private readonly packedSites: PackedKeys;
-  private readonly packedItems: PackedKeys;
+  private readonly siteIds: string[];
+  private readonly itemCodes: string[];
   private readonly siteCategory: Int32Array;
   private readonly itemCategory: Int32Array;
   private readonly period: number;
@@ -447,6 +447,11 @@ export class RecordsReader {
     ruleSet: RuleSet,
     private readonly options: CsvReadOptions & { period?: string },
     private readonly collector: FindingCollector,
+    /**
+     * Keep the findings of files read by the fused reader as parts (keptParts) instead of importing them into
+     * the collector: a worker sends its part on as it is.
+     */
+    private readonly keepParts = false,
   ) {
     this.checker = new RecordChecker(ruleSet, options.period);
     const siteIds = ruleSet.sites.map((s) => s.id);
@@ -454,13 +459,16 @@ export class RecordsReader {
     // The collector indexes sites and items the same way: both follow rule-set order.
     this.sites = new ByteKeyTable(siteIds);
     this.items = new ByteKeyTable(itemCodes);
-    this.packedSites = packedIds(siteIds);
-    this.packedItems = packedIds(itemCodes);
+    this.siteIds = siteIds;
+    this.itemCodes = itemCodes;
     const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
     this.siteCategory = Int32Array.from(ruleSet.sites, (s) => categoryIndex.get(s.category) ?? -1);
     this.itemCategory = Int32Array.from(itemCodes, (code) => categoryIndex.get(ruleSet.itemByCode.get(code)!.category) ?? -1);
     this.period = options.period === undefined ? -1 : Number(options.period.replace('-', ''));
   }
+
+  /** With keepParts: the parts the fused reader made, in the order read (see readFile). */
+  readonly keptParts: CollectedPart[] = [];
 
   /** The months of accepted dates, once every file has been read. */
   finish(): RecordsReadResult {
@@ -474,7 +482,7 @@ export class RecordsReader {
   async readFile(
     file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashElsewhere?: boolean, fd?: number,
   ): Promise<CsvFileReport> {
-    const { checker, collector, sites, items, packedSites, packedItems, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
+    const { checker, collector, sites, items, siteIds, itemCodes, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
     let headerLength = 0;
     let fileIndex = 0;
@@ -489,6 +497,25 @@ export class RecordsReader {
     // Per file: the same bytes may spell different text in another file's encoding.
     let texts: ByteTexts | undefined;
     let fast: FastRows | undefined;
+    // While the fused reader reads the file, the general path's findings go to its part too (see fast-rows.ts).
+    let sink: FindingSink = collector;
+    // The rows of a part read elsewhere are adopted after this thread's own: its findings go first.
+    const adopting: Handoff | undefined = handoff && {
+      cutBefore: (end) => handoff.cutBefore(end),
+      noCut: () => handoff.noCut(),
+      decline: () => handoff.decline(),
+      take: (state) => {
+        handOver();
+        return handoff.take(state);
+      },
+    };
+    /** Hands the fused reader's findings over: to the collector, after all it has from this file, or kept. */
+    const handOver = () => {
+      const made = fast?.part();
+      if (made === undefined) return;
+      if (this.keepParts) this.keptParts.push(made);
+      else collector.importPart(made, fileIndex, 0);
+    };
 
     const general = (row: RowView, display: string) => {
       const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
@@ -498,7 +525,7 @@ export class RecordsReader {
       }
       result.accepted++;
       if (outcome.date) result.months.add(outcome.date.slice(0, 7));
-      collector.add(outcome.record);
+      collector.add(outcome.record, sink);
     };
 
     /** The text id of a field, −1 when it is absent, empty or only spaces (as the general path reads it). */
@@ -542,10 +569,10 @@ export class RecordsReader {
         assign(noteCol, Role.Note);
         assign(photoCol, Role.Photo);
         fast = new FastRows({
-          delimiter, roles, sites, items, packedSites, packedItems, siteCategory, itemCategory,
-          period, texts: texts!, collector, fileIndex,
-          months: monthNumbers, counter, maxRows,
+          delimiter, roles, siteIds, itemCodes, siteCategory, itemCategory, period, texts: texts!,
+          textList: () => collector.textList, months: monthNumbers, counter, maxRows,
         });
+        sink = fast;
         return fast;
       },
       row(row, display) {
@@ -596,15 +623,16 @@ export class RecordsReader {
         if (month >= 0) monthNumbers.add(month);
         if (recordId !== undefined) checker.remember(recordId, display, row.line);
         if (!hasItem) {
-          collector.visit(site);
+          sink.visit(site);
           return;
         }
-        collector.addFinding(
+        sink.addFinding(
           site, item, count, fileIndex, row.line, recordId,
           textOf(row, inspectorCol), textOf(row, noteCol), textOf(row, photoCol),
         );
       },
-    }, part, partEnd, handoff, hashElsewhere, fd);
+    }, part, partEnd, adopting, hashElsewhere, fd);
+    handOver();
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;

@@ -1,0 +1,612 @@
+// The records reader's fused fast path, in WebAssembly (AssemblyScript): one pass over a run of plain rows
+// that splits the fields, reads the key ones and adds each finding to a collector part held in this module's
+// memory (see src/io/fused-rows.ts, which drives it, and FindingCollector.importPart, which takes the part).
+// It stops at the first row it is not sure of — a quote anywhere, a lone CR, too few or too many fields, an
+// unknown or mistyped id, a count or date it cannot read, a date outside the period, a blank row — and
+// leaves that row to the tokenizer and the general checks, so it accepts exactly the rows the general path
+// would accept. Compiled once, at build time; it starts at full speed where JavaScript would first have to be
+// optimised (the reason it exists: see docs/bench.md).
+//
+// Memory: [layout base] input bytes · site, item, text tables · per-site and per-aggregate arrays · the
+// blocks' links · the blocks of lines (grown at the end). Offsets are set by setup(); JavaScript reads the
+// part through the exported getters.
+
+// Column roles: as Role in src/io/fused-rows.ts.
+const IGNORED: i32 = 0;
+const SITE: i32 = 1;
+const ITEM: i32 = 2;
+const COUNT: i32 = 3;
+const DATE: i32 = 4;
+const INSPECTOR: i32 = 5;
+const NOTE: i32 = 6;
+
+const QUOTE: i32 = 0x22;
+const LF: i32 = 0x0a;
+const CR: i32 = 0x0d;
+const MAX_COUNT: i32 = 1_000_000;
+
+/** Lines per block, as BLOCK_LINES in src/core/score.ts. */
+const BLOCK_LINES: i32 = 16;
+
+// Why scan() returned (see `status`).
+const STOPPED: i32 = 0;
+const NEED_TEXT: i32 = 1;
+const CARRY_LARGE: i32 = 2;
+const NEED_BLOCKS: i32 = 3;
+
+// Layout, set by setup().
+let inputBase: usize = 0;
+let rolesBase: usize = 0;
+let columns: i32 = 0;
+let delimiter: i32 = 0x2c;
+let period: i32 = -1;
+let siteTable: usize = 0;
+let siteMask: i32 = 0;
+let itemTable: usize = 0;
+let itemMask: i32 = 0;
+let textTable: usize = 0;
+let textMask: i32 = 0;
+let textCount: i32 = 0;
+let keyPool: usize = 0;
+let keyPoolUsed: i32 = 0;
+let keyPoolSize: i32 = 0;
+let pairTable: usize = 0;
+let pairMask: i32 = 0;
+let pairCount: i32 = 0;
+let siteCategory: usize = 0;
+let itemCategory: usize = 0;
+let itemPlace: usize = 0;
+let placesPerSite: i32 = 1;
+let siteCount: i32 = 0;
+let cells: usize = 0;
+let visited: usize = 0;
+let maxSlots: i32 = 0;
+let slotCells: usize = 0;
+let counts: usize = 0;
+let sizes: usize = 0;
+let heads: usize = 0;
+let tails: usize = 0;
+let bits: usize = 0;
+let monthBits: usize = 0;
+let blockNext: usize = 0;
+let maxBlocks: i32 = 0;
+let linesBase: usize = 0;
+let blockCapacity: i32 = 0;
+let layoutEnd: usize = 0;
+
+// The part.
+let slotCount: i32 = 0;
+let blocksUsed: i32 = 1;
+
+// What the last scan() saw.
+let status: i32 = STOPPED;
+let done: i32 = 0;
+let eventStart: i32 = 0;
+let eventEnd: i32 = 0;
+let largeCount: i32 = 0;
+let large0Key: i32 = 0;
+let large0Id: i32 = 0;
+let large1Key: i32 = 0;
+let large1Id: i32 = 0;
+let large2Key: i32 = 0;
+let large2Id: i32 = 0;
+/** A text id given for the field at this position when the text table is full (see addText). */
+let overrideAt: i32 = -1;
+let overrideId: i32 = -1;
+
+function align(at: usize): usize {
+  return (at + 63) & ~(<usize>63);
+}
+
+/**
+ * Lays the memory out for `sites` sites, `items` items, `places` places per site (the most items of one
+ * category), `inputBytes` of input and `columnCount` columns; returns where the blocks of lines begin (the
+ * caller grows the memory to hold `initialBlocks` of them).
+ */
+export function setup(
+  sites: i32, items: i32, places: i32, inputBytes: i32, columnCount: i32, delimiterByte: i32, periodMonth: i32,
+  textSlots: i32, poolBytes: i32, pairSlots: i32, blockLinks: i32,
+): usize {
+  let at = align(__heap_base);
+  inputBase = at + 64; // bytes before the first row: a field is read as the words ending at its last byte
+  at = align(inputBase + <usize>inputBytes + 64);
+  rolesBase = at;
+  columns = columnCount;
+  delimiter = delimiterByte;
+  period = periodMonth;
+  at = align(at + <usize>columnCount);
+  let size = 16;
+  while (size < sites * 4) size <<= 1;
+  siteTable = at;
+  siteMask = size - 1;
+  at = align(at + (<usize>size << 4));
+  size = 16;
+  while (size < items * 4) size <<= 1;
+  itemTable = at;
+  itemMask = size - 1;
+  at = align(at + (<usize>size << 4));
+  textTable = at;
+  textMask = textSlots - 1;
+  textCount = 0;
+  at = align(at + (<usize>textSlots << 4));
+  keyPool = at;
+  keyPoolSize = poolBytes;
+  keyPoolUsed = 0;
+  at = align(at + <usize>poolBytes);
+  pairTable = at;
+  pairMask = pairSlots - 1;
+  pairCount = 0;
+  at = align(at + (<usize>pairSlots << 3));
+  siteCount = sites;
+  siteCategory = at;
+  at = align(at + (<usize>sites << 2));
+  itemCategory = at;
+  at = align(at + (<usize>items << 2));
+  itemPlace = at;
+  at = align(at + (<usize>items << 2));
+  placesPerSite = places;
+  maxSlots = sites * places;
+  cells = at;
+  at = align(at + (<usize>maxSlots << 2));
+  visited = at;
+  at = align(at + <usize>sites);
+  slotCells = at;
+  at = align(at + (<usize>maxSlots << 3));
+  counts = at;
+  at = align(at + (<usize>maxSlots << 3));
+  sizes = at;
+  at = align(at + (<usize>maxSlots << 2));
+  heads = at;
+  at = align(at + (<usize>maxSlots << 2));
+  tails = at;
+  at = align(at + (<usize>maxSlots << 2));
+  bits = at;
+  at = align(at + (<usize>maxSlots * 24));
+  monthBits = at;
+  at = align(at + 120000 / 8 + 8);
+  blockNext = at;
+  maxBlocks = blockLinks;
+  at = align(at + (<usize>blockLinks << 2));
+  linesBase = at;
+  blockCapacity = 0;
+  slotCount = 0;
+  blocksUsed = 1;
+  layoutEnd = at;
+  return at;
+}
+
+/** The memory now holds `capacity` blocks of lines from linesBase. */
+export function setBlockCapacity(capacity: i32): void {
+  blockCapacity = capacity < maxBlocks ? capacity : maxBlocks;
+}
+
+// Addresses JavaScript writes the tables through and reads the part from.
+export function inputAddress(): usize { return inputBase; }
+export function rolesAddress(): usize { return rolesBase; }
+export function siteCategoryAddress(): usize { return siteCategory; }
+export function itemCategoryAddress(): usize { return itemCategory; }
+export function itemPlaceAddress(): usize { return itemPlace; }
+export function visitedAddress(): usize { return visited; }
+export function slotCellsAddress(): usize { return slotCells; }
+export function countsAddress(): usize { return counts; }
+export function sizesAddress(): usize { return sizes; }
+export function headsAddress(): usize { return heads; }
+export function bitsAddress(): usize { return bits; }
+export function blockNextAddress(): usize { return blockNext; }
+export function linesAddress(): usize { return linesBase; }
+export function monthBitsAddress(): usize { return monthBits; }
+export function slots(): i32 { return slotCount; }
+export function blocks(): i32 { return blocksUsed; }
+export function lastStatus(): i32 { return status; }
+export function rowsDone(): i32 { return done; }
+export function eventFrom(): i32 { return eventStart; }
+export function eventTo(): i32 { return eventEnd; }
+export function largeCarries(): i32 { return largeCount; }
+export function largeKey(k: i32): i32 { return k == 0 ? large0Key : k == 1 ? large1Key : large2Key; }
+export function largeId(k: i32): i32 { return k == 0 ? large0Id : k == 1 ? large1Id : large2Id; }
+
+/** A hash of bytes [at, at + length): four bytes at a time (the last word masked to the bytes it has). */
+@inline
+function hashOf(at: usize, length: i32): u32 {
+  let h: u32 = 0x811c9dc5 ^ <u32>length;
+  let k = 0;
+  for (; k + 4 <= length; k += 4) h = (h ^ load<u32>(at + <usize>k)) * 0x01000193;
+  const rest = length - k;
+  if (rest > 0) h = (h ^ (load<u32>(at + <usize>k) & ((<u32>1 << (<u32>rest << 3)) - 1))) * 0x01000193;
+  h ^= h >> 15;
+  h *= 0x2c1b3c6d;
+  return h ^ (h >> 12);
+}
+
+@inline
+function sameBytes(a: usize, b: usize, length: i32): bool {
+  let k = 0;
+  for (; k + 8 <= length; k += 8) if (load<u64>(a + <usize>k) != load<u64>(b + <usize>k)) return false;
+  for (; k < length; k++) if (load<u8>(a + <usize>k) != load<u8>(b + <usize>k)) return false;
+  return true;
+}
+
+/**
+ * Looks bytes [at, at + length) up in a table of 16-byte slots (hash | 1, key offset in the pool, key length,
+ * value); −2 when absent.
+ */
+@inline
+function lookup(table: usize, mask: i32, at: usize, length: i32): i32 {
+  const h = hashOf(at, length) | 1;
+  let slot = <i32>h & mask;
+  for (;;) {
+    const entry = table + (<usize>slot << 4);
+    const stored = load<u32>(entry);
+    if (stored == 0) return -2;
+    if (stored == h && load<i32>(entry, 8) == length && sameBytes(keyPool + <usize>load<i32>(entry, 4), at, length)) return load<i32>(entry, 12);
+    slot = (slot + 1) & mask;
+  }
+  return -2;
+}
+
+/** Stores a key (its bytes at `at`) and value; false when the pool or table is full. */
+function insert(table: usize, mask: i32, at: usize, length: i32, value: i32): bool {
+  if (keyPoolUsed + length > keyPoolSize) return false;
+  const h = hashOf(at, length) | 1;
+  let slot = <i32>h & mask;
+  for (;;) {
+    const entry = table + (<usize>slot << 4);
+    if (load<u32>(entry) == 0) {
+      memory.copy(keyPool + <usize>keyPoolUsed, at, <usize>length);
+      store<u32>(entry, h);
+      store<i32>(entry, keyPoolUsed, 4);
+      store<i32>(entry, length, 8);
+      store<i32>(entry, value, 12);
+      keyPoolUsed += length;
+      return true;
+    }
+    slot = (slot + 1) & mask;
+  }
+  return false;
+}
+
+/** A site id (its bytes at `at`, written there by JavaScript) and its index. */
+export function addSite(at: usize, length: i32, index: i32): bool {
+  return insert(siteTable, siteMask, at, length, index);
+}
+
+export function addItem(at: usize, length: i32, index: i32): bool {
+  return insert(itemTable, itemMask, at, length, index);
+}
+
+/**
+ * The text id of input bytes [from, to) (−1: only spaces), as JavaScript worked it out after scan() asked
+ * (NEED_TEXT). Remembered while the table has room (at most half full); else given once, for that field.
+ */
+export function addText(from: i32, to: i32, id: i32): void {
+  if ((textCount + 1) * 2 <= textMask + 1 && insert(textTable, textMask, inputBase + <usize>from, to - from, id)) {
+    textCount++;
+  } else {
+    overrideAt = from;
+    overrideId = id;
+  }
+}
+
+/** Whether (key, id) is new; remembered while the set has room (then every one is reported as new). */
+function firstPair(key: i32, id: i32): bool {
+  const word = (<u64>(<u32>key) << 32) | <u64>(<u32>id);
+  let h = <u32>(word * 0x9e3779b97f4a7c15 >> 32);
+  let slot = <i32>h & pairMask;
+  for (;;) {
+    const entry = pairTable + (<usize>slot << 3);
+    const stored = load<u64>(entry);
+    if (stored == 0) break;
+    if (stored == word + 1) return false;
+    slot = (slot + 1) & pairMask;
+  }
+  if ((pairCount + 1) * 2 > pairMask + 1) return true;
+  store<u64>(pairTable + (<usize>slot << 3), word + 1);
+  pairCount++;
+  return true;
+}
+
+@inline
+function carry(key: i32, id: i32): void {
+  if (id < 0) return;
+  if (id < 64) {
+    const word = bits + (<usize>(key * 2 + (id >> 5)) << 2);
+    store<i32>(word, load<i32>(word) | (1 << (id & 31)));
+  } else if (firstPair(key, id)) {
+    if (largeCount == 0) {
+      large0Key = key;
+      large0Id = id;
+    } else if (largeCount == 1) {
+      large1Key = key;
+      large1Id = id;
+    } else {
+      large2Key = key;
+      large2Id = id;
+    }
+    largeCount++;
+  }
+}
+
+/**
+ * Adds a finding (also for rows the general path accepted, through JavaScript); false, with nothing changed,
+ * when the blocks are full (the caller grows the memory and asks again).
+ */
+export function addFinding(site: i32, item: i32, count: i32, line: i32, inspector: i32, note: i32, photo: i32): bool {
+  largeCount = 0;
+  if (blocksUsed >= blockCapacity) return false;
+  const cell = cells + (<usize>(site * placesPerSite + load<i32>(itemPlace + (<usize>item << 2))) << 2);
+  let slot = load<i32>(cell) - 1;
+  if (slot < 0) {
+    slot = slotCount++;
+    store<i32>(cell, slot + 1);
+    store<i32>(slotCells + (<usize>slot << 3), site);
+    store<i32>(slotCells + (<usize>slot << 3), item, 4);
+    store<f64>(counts + (<usize>slot << 3), 0);
+    store<i32>(sizes + (<usize>slot << 2), 0);
+    memory.fill(bits + <usize>slot * 24, 0, 24);
+  }
+  const size = load<i32>(sizes + (<usize>slot << 2));
+  const within = size & (BLOCK_LINES - 1);
+  let block: i32;
+  if (within == 0) {
+    block = blocksUsed++;
+    store<i32>(blockNext + (<usize>block << 2), 0);
+    if (size == 0) store<i32>(heads + (<usize>slot << 2), block);
+    else store<i32>(blockNext + (<usize>load<i32>(tails + (<usize>slot << 2)) << 2), block);
+    store<i32>(tails + (<usize>slot << 2), block);
+  } else {
+    block = load<i32>(tails + (<usize>slot << 2));
+  }
+  store<i32>(linesBase + (<usize>(block * BLOCK_LINES + within) << 2), line);
+  store<i32>(sizes + (<usize>slot << 2), size + 1);
+  const at = counts + (<usize>slot << 3);
+  store<f64>(at, load<f64>(at) + <f64>count);
+  store<u8>(visited + <usize>site, 1);
+  carry(slot * 3, inspector);
+  carry(slot * 3 + 1, note);
+  carry(slot * 3 + 2, photo);
+  return true;
+}
+
+export function visit(site: i32): void {
+  store<u8>(visited + <usize>site, 1);
+}
+
+@inline
+function markMonth(month: i32): void {
+  const year = month / 100;
+  const index = year * 12 + (month % 100) - 1;
+  const at = monthBits + <usize>(index >> 3);
+  store<u8>(at, <u8>(<i32>load<u8>(at) | (1 << (index & 7))));
+}
+
+/** Clears the part (a new one begins: the previous part's memory is not reused, see fused-rows.ts). */
+export function clearPart(): void {
+  memory.fill(cells, 0, <usize>maxSlots << 2);
+  memory.fill(visited, 0, <usize>siteCount);
+  memory.fill(monthBits, 0, 120000 / 8 + 8);
+  slotCount = 0;
+  blocksUsed = 1;
+}
+
+@inline
+function byte(at: usize): i32 {
+  return <i32>load<u8>(at);
+}
+
+/** `YYYY-MM-DD` at `at` (the dashes already seen) as yyyymmdd, or −1 (then parseDate decides). */
+function canonicalDate(at: usize): i32 {
+  const y0 = byte(at) - 0x30;
+  const y1 = byte(at + 1) - 0x30;
+  const y2 = byte(at + 2) - 0x30;
+  const y3 = byte(at + 3) - 0x30;
+  const m0 = byte(at + 5) - 0x30;
+  const m1 = byte(at + 6) - 0x30;
+  const d0 = byte(at + 8) - 0x30;
+  const d1 = byte(at + 9) - 0x30;
+  if (<u32>y0 > 9 || <u32>y1 > 9 || <u32>y2 > 9 || <u32>y3 > 9 || <u32>m0 > 9 || <u32>m1 > 9 || <u32>d0 > 9 || <u32>d1 > 9) return -1;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (month < 1 || month > 12 || day < 1) return -1;
+  if (day > 28 && day > daysIn(year, month)) return -1;
+  return (year * 100 + month) * 100 + day;
+}
+
+function daysIn(year: i32, month: i32): i32 {
+  if (month == 2) return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+  return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+}
+
+@inline
+function isDigit(b: i32): bool {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** `YYYY-MM-DD`, `YYYY/M/D`, `YYYY-M-D` in [from, to) as yyyymmdd, or −1: as parseDateBytes in src/io/row-bytes.ts. */
+function parseDate(from: usize, to: usize): i32 {
+  const length = <i32>(to - from);
+  if (length < 8 || length > 10) return -1;
+  for (let k: usize = 0; k < 4; k++) if (!isDigit(byte(from + k))) return -1;
+  const year = (byte(from) - 0x30) * 1000 + (byte(from + 1) - 0x30) * 100 + (byte(from + 2) - 0x30) * 10 + (byte(from + 3) - 0x30);
+  const sep = byte(from + 4);
+  if (sep != 0x2d && sep != 0x2f) return -1;
+  let i = from + 5;
+  let month = 0;
+  let digits = 0;
+  while (i < to && isDigit(byte(i)) && digits < 2) {
+    month = month * 10 + byte(i) - 0x30;
+    i++;
+    digits++;
+  }
+  if (digits == 0 || i >= to || (byte(i) != 0x2d && byte(i) != 0x2f)) return -1;
+  i++;
+  let day = 0;
+  digits = 0;
+  while (i < to && isDigit(byte(i)) && digits < 2) {
+    day = day * 10 + byte(i) - 0x30;
+    i++;
+    digits++;
+  }
+  if (digits == 0 || i != to || month < 1 || month > 12 || day < 1) return -1;
+  if (day > daysIn(year, month)) return -1;
+  return (year * 100 + month) * 100 + day;
+}
+
+/**
+ * Reads plain rows from input offset `start` while they end before `limit` (the byte after an LF), at most
+ * `budget` of them, numbering them from `firstLine`; returns the offset after the last row taken. `status`
+ * says why it returned: STOPPED (a row it does not take, or the end), NEED_TEXT (an unknown text at
+ * [eventFrom, eventTo): addText, then scan again from the returned offset), CARRY_LARGE (the row just taken
+ * carried text ids of 64 or more for the first time: largeKey/largeId) or NEED_BLOCKS.
+ */
+export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
+  status = STOPPED;
+  done = 0;
+  largeCount = 0;
+  const base = inputBase;
+  const end = base + <usize>limit;
+  let pos = base + <usize>start;
+  let line = firstLine;
+  const last = columns - 1;
+  const delim = delimiter;
+  while (pos < end && done < budget) {
+    let ok = true;
+    let i = pos;
+    let site = -1;
+    let item = -1;
+    let count = -1;
+    let month = -1;
+    let inspector = -1;
+    let note = -1;
+    let photo = -1;
+    for (let col = 0; ; col++) {
+      const fieldStart = i;
+      let b = byte(i);
+      const role = <i32>load<u8>(rolesBase + <usize>col);
+      if (role == IGNORED) {
+        while (b > 0x2c || (b != delim && b != LF && b != CR && b != QUOTE)) b = byte(++i);
+      } else if (role == DATE) {
+        if (b != delim && b != LF && b != CR) {
+          let date = -1;
+          if (byte(i + 4) == 0x2d && byte(i + 7) == 0x2d) {
+            date = canonicalDate(i);
+            if (date >= 0) {
+              i += 10;
+              b = byte(i);
+            }
+          }
+          if (date < 0) {
+            while (b > 0x2c || (b != delim && b != LF && b != CR && b != QUOTE)) b = byte(++i);
+            date = parseDate(fieldStart, i);
+            if (date < 0) {
+              ok = false;
+              break;
+            }
+          }
+          month = date / 100;
+          if (period >= 0 && month != period) {
+            ok = false;
+            break;
+          }
+        }
+      } else if (role == COUNT) {
+        if (b != delim && b != LF && b != CR) {
+          let value = 0;
+          while (b >= 0x30 && b <= 0x39) {
+            value = value * 10 + b - 0x30;
+            b = byte(++i);
+          }
+          if (i == fieldStart || i - fieldStart > 7 || value < 1 || value > MAX_COUNT) {
+            ok = false;
+            break;
+          }
+          count = value;
+        }
+      } else {
+        // Ids and free text: to the field's end, eight bytes at a time while none is ≤ ',' (a word has a byte
+        // below 0x2d exactly when (x − 0x2d…) & ~x & 0x80… ≠ 0); the row's LF stops it before `end`.
+        for (;;) {
+          for (;;) {
+            const x = load<u64>(i);
+            if (((x - 0x2d2d2d2d2d2d2d2d) & ~x & 0x8080808080808080) != 0) break;
+            i += 8;
+          }
+          b = byte(i);
+          while (b > 0x2c) b = byte(++i);
+          if (b == delim || b == LF || b == CR || b == QUOTE) break;
+          b = byte(++i);
+        }
+        const length = <i32>(i - fieldStart);
+        if (role == SITE) {
+          site = lookup(siteTable, siteMask, fieldStart, length);
+          if (site < 0) {
+            ok = false;
+            break;
+          }
+        } else if (length > 0) {
+          if (role == ITEM) {
+            item = lookup(itemTable, itemMask, fieldStart, length);
+            if (item < 0) {
+              ok = false;
+              break;
+            }
+          } else if (b != QUOTE) {
+            let id = lookup(textTable, textMask, fieldStart, length);
+            if (id == -2) {
+              if (<i32>(fieldStart - base) == overrideAt) {
+                id = overrideId;
+              } else {
+                status = NEED_TEXT;
+                eventStart = <i32>(fieldStart - base);
+                eventEnd = <i32>(i - base);
+                return <i32>(pos - base);
+              }
+            }
+            if (role == INSPECTOR) inspector = id;
+            else if (role == NOTE) note = id;
+            else photo = id;
+          }
+        }
+      }
+      if (col < last) {
+        if (b != delim) {
+          ok = false;
+          break;
+        }
+        i++;
+        continue;
+      }
+      if (b == LF) {
+        i++;
+      } else if (b == CR && byte(i + 1) == LF) {
+        i += 2;
+      } else {
+        ok = false; // a quote, a lone CR, more fields than the header, or a count with other text
+      }
+      break;
+    }
+    if (!ok || site < 0) break;
+    if (item >= 0) {
+      if (load<i32>(itemCategory + (<usize>item << 2)) != load<i32>(siteCategory + (<usize>site << 2))) break;
+    } else if (count >= 0) {
+      break; // a count without an item
+    }
+    // Accepted.
+    if (item < 0) {
+      store<u8>(visited + <usize>site, 1);
+    } else if (!addFinding(site, item, count < 0 ? 1 : count, line, inspector, note, photo)) {
+      status = NEED_BLOCKS;
+      break;
+    }
+    if (month >= 0) markMonth(month);
+    overrideAt = -1;
+    line++;
+    done++;
+    pos = i;
+    if (largeCount > 0) {
+      status = CARRY_LARGE;
+      break;
+    }
+  }
+  return <i32>(pos - base);
+}
