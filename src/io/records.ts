@@ -473,7 +473,7 @@ export class RecordsReader {
   /** The months of accepted dates, once every file has been read. */
   finish(): RecordsReadResult {
     for (const month of this.monthNumbers) {
-      this.result.months.add(`${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`);
+      this.result.months.add(`${String(Math.floor(month / 100)).padStart(4, '0')}-${String(month % 100).padStart(2, '0')}`);
     }
     return this.result;
   }

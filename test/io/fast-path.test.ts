@@ -67,10 +67,14 @@ function csvText(header: string[], lines: Line[], delimiter: string, finalEnding
   return finalEnding ? text : text.replace(/(\r\n|\n|\r)$/, '');
 }
 
-async function read(file: string, generalOnly: boolean) {
+/** How many rows the last read() took on the fused path. */
+let lastFusedRows = 0;
+
+async function read(file: string, generalOnly: boolean, more: CsvReadOptions & { period?: string } = { period: '2026-10' }) {
   const collector = new FindingCollector(ruleSet);
-  const options: CsvReadOptions & { period?: string } = { generalOnly, period: '2026-10' };
+  const options: CsvReadOptions & { period?: string } = { ...more, generalOnly };
   const result = await readRecords([file], ruleSet, options, collector);
+  lastFusedRows = result.fusedRows;
   return {
     records: result.records,
     accepted: result.accepted,
@@ -184,6 +188,38 @@ describe('fast paths agree with the general checks', () => {
     const fast = await read(file, false);
     expect(fast.records).toBe(120_000);
     expect(fast.rejected.length).toBeGreaterThan(50);
+    expect(fast).toEqual(general);
+  });
+});
+
+describe('the fused reader at its limits', () => {
+  it('reads past its tables and input window as the general checks do', async () => {
+    // A unique note on every row (more distinct texts than the module remembers, thousands per aggregate:
+    // its lists are cut to the first in text order), 100 inspectors (ids past 64), dates over several months
+    // and years with no --period, reads of 6 MiB (more than the module takes in at once), and enough
+    // findings that its blocks of lines grow.
+    const dir = tempDir();
+    const lines: string[] = ['date,site_id,item_code,count,inspector,note'];
+    const sites = ['S01', 'S02', 'S03', 'S04', 'S05', 'S06', 'S07', 'S08'];
+    const items: Record<string, string[]> = { C01: ['C01-01', 'C01-02', 'C01-03'], C02: ['C02-01', 'C02-02'], C03: ['C03-01', 'C03-02'] };
+    const dates = ['2026-10-01', '2026-09-30', '2025-12-31', '2026-01-15', '0001-01-01', '9999-12-31', '2024-02-29'];
+    for (let i = 0; i < 150_000; i++) {
+      const site = sites[(i * 3) % 8]!;
+      const category = ruleSet.siteById.get(site)!.category;
+      const item = i % 9 === 0 ? '' : items[category]![i % items[category]!.length]!;
+      const note = i % 5000 === 0 ? '"引号"' : `第${i}号问题：路面有垃圾、烟头，未及时清理`;
+      lines.push(`${dates[i % dates.length]},${site},${item},${item ? (i % 4) + 1 : ''},测评员${(i * 7) % 100},${note}`);
+    }
+    const file = path.join(dir, 'limits.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const options = { chunkBytes: 6 << 20 };
+    const general = await read(file, true, options);
+    const fast = await read(file, false, options);
+    // All but the rows with a quoted note.
+    expect(lastFusedRows).toBeGreaterThan(140_000);
+    expect(fast.records).toBe(150_000);
+    expect(fast.months).toEqual(['0001-01', '2024-02', '2025-12', '2026-01', '2026-09', '2026-10', '9999-12']);
+    expect(fast.aggregates.some((a) => a.notes.length === 20 && a.inspectors.length === 20)).toBe(true);
     expect(fast).toEqual(general);
   });
 });
