@@ -92,7 +92,7 @@ export class ByteDecoder {
   /** Turns field bytes into text in the file's encoding (GB18030 fields are decoded as GB18030). */
   readonly text: BytesToText = (bytes, start, end) => this.textOf(bytes, start, end);
 
-  /** Validates one chunk and returns the bytes to tokenize. */
+  /** Validates one chunk and returns the bytes to tokenize (valid until the next push, like the chunk itself). */
   push(input: Uint8Array): Uint8Array {
     let chunk = input;
     if (!this.started) {
@@ -188,8 +188,21 @@ export class ByteDecoder {
     return new Uint8Array(0);
   }
 
+  /**
+   * Where a character carried from the last chunk is joined to the next one, reused: a new buffer of the
+   * chunk's size every time (most chunks of Chinese text end inside a character) was garbage to collect.
+   */
+  private joined: Uint8Array = new Uint8Array(0);
+
   private pushUtf8(input: Uint8Array): Uint8Array {
-    const chunk = this.carry.length > 0 ? Buffer.concat([this.carry, input]) : input;
+    let chunk = input;
+    if (this.carry.length > 0) {
+      const length = this.carry.length + input.length;
+      if (this.joined.length < length) this.joined = new Uint8Array(Math.max(length, 2 * this.joined.length));
+      this.joined.set(this.carry, 0);
+      this.joined.set(input, this.carry.length);
+      chunk = this.joined.subarray(0, length);
+    }
     const tail = incompleteUtf8Tail(chunk);
     const body = chunk.subarray(0, chunk.length - tail);
     if (!isUtf8(body)) throw new DecodeError(this.chosen!, body.subarray(0, firstInvalidUtf8(body)));
