@@ -378,22 +378,7 @@ export class FindingCollector implements FindingSink {
       index: slot, site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0, size: 0,
       inspectors: [], notes: [], photos: [],
     });
-    if (slot === this.sizes.length) {
-      const grown = new Float64Array(slot * 2);
-      grown.set(this.counts);
-      this.counts = grown;
-      this.sizes = grownInt32(this.sizes, slot * 2);
-      this.heads = grownInt32(this.heads, slot * 2);
-      this.tails = grownInt32(this.tails, slot * 2);
-      this.lastFiles = grownInt32(this.lastFiles, slot * 2);
-      this.imported = grownInt32(this.imported, slot * 2);
-      this.lastLines = grownInt32(this.lastLines, slot * 2);
-      const disorder = new Uint8Array(slot * 2);
-      disorder.set(this.disorder);
-      this.disorder = disorder;
-      this.carriedBits = grownInt32(this.carriedBits, slot * 12);
-      this.remembered = grownInt32(this.remembered, slot * 6);
-    }
+    if (slot === this.sizes.length) this.reserve(slot * 2);
     this.lastFiles[slot] = -1;
     this.fileRuns.push([]);
     // Kept as long as the list: set at random places on import, a shorter array would turn into a dictionary.
@@ -402,6 +387,25 @@ export class FindingCollector implements FindingSink {
     if (this.itemCategory[item] === this.siteCategory[site]) this.cells[site * this.placesPerSite + this.itemPlace[item]!] = slot + 1;
     else this.cellMap.set(site * this.itemCodes.length + item, slot);
     return slot;
+  }
+
+  /** Room for `capacity` aggregates in the per-aggregate arrays. */
+  private reserve(capacity: number): void {
+    if (capacity <= this.sizes.length) return;
+    const grown = new Float64Array(capacity);
+    grown.set(this.counts);
+    this.counts = grown;
+    this.sizes = grownInt32(this.sizes, capacity);
+    this.heads = grownInt32(this.heads, capacity);
+    this.tails = grownInt32(this.tails, capacity);
+    this.lastFiles = grownInt32(this.lastFiles, capacity);
+    this.imported = grownInt32(this.imported, capacity);
+    this.lastLines = grownInt32(this.lastLines, capacity);
+    const disorder = new Uint8Array(capacity);
+    disorder.set(this.disorder);
+    this.disorder = disorder;
+    this.carriedBits = grownInt32(this.carriedBits, capacity * 6);
+    this.remembered = grownInt32(this.remembered, capacity * 3);
   }
 
   /**
@@ -627,6 +631,8 @@ export class FindingCollector implements FindingSink {
       }
     }
     const count = part.counts.length;
+    // At most this many new aggregates: grown once, not doubled step by step.
+    this.reserve(this.list.length + count);
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
       this.counts[slot]! += part.counts[k]!;
