@@ -69,10 +69,8 @@ let tails: usize = 0;
 let bits: usize = 0;
 let monthBits: usize = 0;
 let blockNext: usize = 0;
-let maxBlocks: i32 = 0;
 let linesBase: usize = 0;
 let blockCapacity: i32 = 0;
-let layoutEnd: usize = 0;
 
 // The part.
 let slotCount: i32 = 0;
@@ -100,12 +98,12 @@ function align(at: usize): usize {
 
 /**
  * Lays the memory out for `sites` sites, `items` items, `places` places per site (the most items of one
- * category), `inputBytes` of input and `columnCount` columns; returns where the blocks of lines begin (the
- * caller grows the memory to hold `initialBlocks` of them).
+ * category), `inputBytes` of input, `columnCount` columns, the given table sizes and `firstBlocks` blocks of
+ * lines; returns where the memory must end (the caller grows it).
  */
 export function setup(
   sites: i32, items: i32, places: i32, inputBytes: i32, columnCount: i32, delimiterByte: i32, periodMonth: i32,
-  textSlots: i32, poolBytes: i32, pairSlots: i32, blockLinks: i32,
+  textSlots: i32, poolBytes: i32, pairSlots: i32, firstBlocks: i32,
 ): usize {
   let at = align(__heap_base);
   inputBase = at + 64; // bytes before the first row: a field is read as the words ending at its last byte
@@ -165,19 +163,27 @@ export function setup(
   monthBits = at;
   at = align(at + 120000 / 8 + 8);
   blockNext = at;
-  maxBlocks = blockLinks;
-  at = align(at + (<usize>blockLinks << 2));
-  linesBase = at;
-  blockCapacity = 0;
+  blockCapacity = firstBlocks;
+  linesBase = align(at + (<usize>firstBlocks << 2));
   slotCount = 0;
   blocksUsed = 1;
-  layoutEnd = at;
-  return at;
+  return memoryEnd(firstBlocks);
 }
 
-/** The memory now holds `capacity` blocks of lines from linesBase. */
-export function setBlockCapacity(capacity: i32): void {
-  blockCapacity = capacity < maxBlocks ? capacity : maxBlocks;
+/** Where the memory must end for `capacity` blocks (their links, then their lines, last). */
+export function memoryEnd(capacity: i32): usize {
+  return align(blockNext + (<usize>capacity << 2)) + (<usize>capacity << 6);
+}
+
+/**
+ * Makes room for `capacity` blocks, once the memory reaches memoryEnd(capacity): the lines move up behind
+ * the longer list of links (over their old place, so that no memory is left holding a stale copy).
+ */
+export function growBlocks(capacity: i32): void {
+  const lines = align(blockNext + (<usize>capacity << 2));
+  memory.copy(lines, linesBase, <usize>blocksUsed << 6);
+  linesBase = lines;
+  blockCapacity = capacity;
 }
 
 // Addresses JavaScript writes the tables through and reads the part from.

@@ -42,9 +42,10 @@ interface FusedExports {
   memory: WebAssembly.Memory;
   setup(
     sites: number, items: number, places: number, inputBytes: number, columns: number, delimiter: number, period: number,
-    textSlots: number, poolBytes: number, pairSlots: number, blockLinks: number,
+    textSlots: number, poolBytes: number, pairSlots: number, firstBlocks: number,
   ): number;
-  setBlockCapacity(capacity: number): void;
+  memoryEnd(capacity: number): number;
+  growBlocks(capacity: number): void;
   inputAddress(): number;
   rolesAddress(): number;
   siteCategoryAddress(): number;
@@ -76,15 +77,16 @@ interface FusedExports {
   scan(start: number, limit: number, firstLine: number, budget: number): number;
 }
 
+// The module's memory is kept small: V8 counts it with the heap when it decides to collect garbage, and
+// reserving tens of megabytes brought a city month's one full collection forward, adding ~5 ms of GC.
 /** Bytes of input the module holds at once (a read is 1 MiB; a longer run is taken in several calls). */
-const INPUT_BYTES = 4 << 20;
-/** Distinct texts it remembers (at most half of these slots), and their bytes with the ids'. */
-const TEXT_SLOTS = 1 << 16;
-const POOL_BYTES = 4 << 20;
+const INPUT_BYTES = (1 << 20) + (64 << 10);
+/** Distinct texts it remembers (at most half of these slots; others are asked for each time), and their bytes. */
+const TEXT_SLOTS = 1 << 15;
+const POOL_BYTES = 2 << 20;
 /** Distinct (aggregate, text id ≥ 64) pairs it remembers, at most half of these slots. */
-const PAIR_SLOTS = 1 << 16;
-/** Blocks of 16 lines a part can link: 2^22 blocks hold 64M lines, more than a file may have. */
-const BLOCK_LINKS = 1 << 22;
+const PAIR_SLOTS = 1 << 14;
+/** Blocks of 16 lines it starts with; doubled as needed. */
 const FIRST_BLOCKS = 4096;
 const BLOCK_BYTES = 64;
 const PAGE = 65536;
@@ -186,11 +188,11 @@ export class FastRows implements RowRun, FindingSink {
     const { setup } = this;
     const wasm = new WebAssembly.Instance(fusedModule()!).exports as unknown as FusedExports;
     this.wasm = wasm;
-    const blocksAt = wasm.setup(
+    this.growTo(wasm.setup(
       setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
-      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, BLOCK_LINKS,
-    );
-    this.growTo(blocksAt, FIRST_BLOCKS);
+      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_BLOCKS,
+    ));
+    this.blockCapacity = FIRST_BLOCKS;
     const bytes = this.bytes;
     const int32 = new Int32Array(wasm.memory.buffer);
     bytes.set(setup.roles, wasm.rolesAddress());
@@ -215,18 +217,18 @@ export class FastRows implements RowRun, FindingSink {
     this.ready = true;
   }
 
-  /** Grows the memory to hold `blocks` blocks of lines from `blocksAt`. */
-  private growTo(blocksAt: number, blocks: number): void {
+  /** Grows the memory to end at `end` (or further). */
+  private growTo(end: number): void {
     const memory = this.wasm.memory;
-    const needed = blocksAt + blocks * BLOCK_BYTES;
-    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
-    this.blockCapacity = blocks;
-    this.wasm.setBlockCapacity(blocks);
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
     this.bytes = new Uint8Array(memory.buffer);
   }
 
   private moreBlocks(): void {
-    this.growTo(this.wasm.linesAddress(), this.blockCapacity * 2);
+    const capacity = this.blockCapacity * 2;
+    this.growTo(this.wasm.memoryEnd(capacity));
+    this.wasm.growBlocks(capacity);
+    this.blockCapacity = capacity;
   }
 
   rows(bytes: Uint8Array, start: number, end: number, firstLine: number): number {
