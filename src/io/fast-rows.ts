@@ -77,8 +77,8 @@ interface FusedExports {
   scan(start: number, limit: number, firstLine: number, budget: number): number;
 }
 
-// The module's memory is kept small: V8 counts it with the heap when it decides to collect garbage, and
-// reserving tens of megabytes brought a city month's one full collection forward, adding ~5 ms of GC.
+// The module's memory grows with what it holds instead of being reserved up front (tens of megabytes that a
+// city month never touched; V8 takes a wasm memory's size into account for garbage collection).
 /** Bytes of input the module holds at once (a read is 1 MiB; a longer run is taken in several calls). */
 const INPUT_BYTES = (1 << 20) + (64 << 10);
 /** Distinct texts it remembers (at most half of these slots; others are asked for each time), and their bytes. */
