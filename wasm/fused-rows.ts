@@ -88,9 +88,20 @@ let large1Key: i32 = 0;
 let large1Id: i32 = 0;
 let large2Key: i32 = 0;
 let large2Id: i32 = 0;
-/** A text id given for the field at this position when the text table is full (see addText). */
-let overrideAt: i32 = -1;
-let overrideId: i32 = -1;
+/**
+ * Text ids given for the fields of the row being read, by their input offset, when the text table is full
+ * (see addText): at most OVERRIDES, forgotten once the row is taken or left.
+ */
+const OVERRIDES: i32 = 8;
+let overrideCount: i32 = 0;
+// Static data, below __heap_base (where setup() lays the rest out): offsets, then ids.
+const overrides: usize = memory.data(OVERRIDES * 8);
+
+/** The id given for the text at input offset `at`, or −2. */
+function overridden(at: i32): i32 {
+  for (let k = 0; k < overrideCount; k++) if (load<i32>(overrides + (<usize>k << 2)) == at) return load<i32>(overrides + (<usize>(OVERRIDES + k) << 2));
+  return -2;
+}
 
 function align(at: usize): usize {
   return (at + 63) & ~(<usize>63);
@@ -282,14 +293,16 @@ export function addItem(at: usize, length: i32, index: i32): bool {
 
 /**
  * The text id of input bytes [from, to) (−1: only spaces), as JavaScript worked it out after scan() asked
- * (NEED_TEXT). Remembered while the table has room (at most half full); else given once, for that field.
+ * (NEED_TEXT). Remembered while the table has room (at most half full); else given for that field of the
+ * row being read (a row with more such fields than OVERRIDES is left to the general path).
  */
 export function addText(from: i32, to: i32, id: i32): void {
   if ((textCount + 1) * 2 <= textMask + 1 && insert(textTable, textMask, inputBase + <usize>from, to - from, id)) {
     textCount++;
-  } else {
-    overrideAt = from;
-    overrideId = id;
+  } else if (overrideCount < OVERRIDES) {
+    store<i32>(overrides + (<usize>overrideCount << 2), from);
+    store<i32>(overrides + (<usize>(OVERRIDES + overrideCount) << 2), id);
+    overrideCount++;
   }
 }
 
@@ -558,15 +571,16 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
             }
           } else if (b != QUOTE) {
             let id = lookup(textTable, textMask, fieldStart, length);
+            if (id == -2 && overrideCount > 0) id = overridden(<i32>(fieldStart - base));
             if (id == -2) {
-              if (<i32>(fieldStart - base) == overrideAt) {
-                id = overrideId;
-              } else {
-                status = NEED_TEXT;
-                eventStart = <i32>(fieldStart - base);
-                eventEnd = <i32>(i - base);
-                return <i32>(pos - base);
+              if (overrideCount == OVERRIDES) {
+                ok = false;
+                break;
               }
+              status = NEED_TEXT;
+              eventStart = <i32>(fieldStart - base);
+              eventEnd = <i32>(i - base);
+              return <i32>(pos - base);
             }
             if (role == INSPECTOR) inspector = id;
             else if (role == NOTE) note = id;
@@ -605,7 +619,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
       break;
     }
     if (month >= 0) markMonth(month);
-    overrideAt = -1;
+    overrideCount = 0;
     line++;
     done++;
     pos = i;
@@ -614,5 +628,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
       break;
     }
   }
+  // The row it stopped at (if any) goes to the general path: what was given for its fields is not needed.
+  overrideCount = 0;
   return <i32>(pos - base);
 }

@@ -195,7 +195,7 @@ describe('fast paths agree with the general checks', () => {
 describe('the fused reader at its limits', () => {
   it('reads past its tables and input window as the general checks do', async () => {
     // A unique note on every row (more distinct texts than the module remembers, thousands per aggregate:
-    // its lists are cut to the first in text order), 100 inspectors (ids past 64), dates over several months
+    // its lists are cut to the first in text order), 100 inspectors (ids past 64) and later a new one a row, dates over several months
     // and years with no --period, reads of 6 MiB (more than the module takes in at once), and enough
     // findings that its blocks of lines grow.
     const dir = tempDir();
@@ -208,7 +208,9 @@ describe('the fused reader at its limits', () => {
       const category = ruleSet.siteById.get(site)!.category;
       const item = i % 9 === 0 ? '' : items[category]![i % items[category]!.length]!;
       const note = i % 5000 === 0 ? '"引号"' : `第${i}号问题：路面有垃圾、烟头，未及时清理`;
-      lines.push(`${dates[i % dates.length]},${site},${item},${item ? (i % 4) + 1 : ''},测评员${(i * 7) % 100},${note}`);
+      // From row 100,000 on, a new inspector too: two texts in one row that it no longer has room for.
+      const inspector = i < 100_000 ? `测评员${(i * 7) % 100}` : `检查员${i}`;
+      lines.push(`${dates[i % dates.length]},${site},${item},${item ? (i % 4) + 1 : ''},${inspector},${note}`);
     }
     const file = path.join(dir, 'limits.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
