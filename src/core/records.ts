@@ -78,7 +78,10 @@ export function parseDate(text: string): string | undefined {
   const month = Number(m);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Gregorian leap years, year 0000 included (Date.UTC would read years 0–99 as 1900–1999, and make
+  // 0000-02-29 invalid where the byte readers, rightly, take it).
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
   if (day > daysInMonth) return undefined;
   return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
