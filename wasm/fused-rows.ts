@@ -32,7 +32,7 @@ const BLOCK_LINES: i32 = 16;
 const STOPPED: i32 = 0;
 const NEED_TEXT: i32 = 1;
 const CARRY_LARGE: i32 = 2;
-const NEED_BLOCKS: i32 = 3;
+const NEED_ROOM: i32 = 3;
 
 // Layout, set by setup().
 let inputBase: usize = 0;
@@ -61,6 +61,9 @@ let siteCount: i32 = 0;
 let cells: usize = 0;
 let visited: usize = 0;
 let maxSlots: i32 = 0;
+let slotCapacity: i32 = 0;
+/** Where the parts that grow begin: per aggregate arrays, block links, lines (see place). */
+let growing: usize = 0;
 let slotCells: usize = 0;
 let counts: usize = 0;
 let sizes: usize = 0;
@@ -109,15 +112,15 @@ function align(at: usize): usize {
 
 /**
  * Lays the memory out for `sites` sites, `items` items, `places` places per site (the most items of one
- * category), `inputBytes` of input, `columnCount` columns, the given table sizes and `firstBlocks` blocks of
- * lines; returns where the memory must end (the caller grows it).
+ * category), `inputBytes` of input, `columnCount` columns, the given table sizes, room for `firstSlots`
+ * aggregates and `firstBlocks` blocks of lines; returns where the memory must end (the caller grows it).
  */
 export function setup(
   sites: i32, items: i32, places: i32, inputBytes: i32, columnCount: i32, delimiterByte: i32, periodMonth: i32,
-  textSlots: i32, poolBytes: i32, pairSlots: i32, firstBlocks: i32,
+  textSlots: i32, poolBytes: i32, pairSlots: i32, firstSlots: i32, firstBlocks: i32,
 ): usize {
   let at = align(__heap_base);
-  inputBase = at + 64; // bytes before the first row: a field is read as the words ending at its last byte
+  inputBase = at;
   at = align(inputBase + <usize>inputBytes + 64);
   rolesBase = at;
   columns = columnCount;
@@ -155,46 +158,90 @@ export function setup(
   at = align(at + (<usize>items << 2));
   placesPerSite = places;
   maxSlots = sites * places;
+  // A cell per (site, place), for every site: direct, at four bytes each (the driver reads files of rule sets
+  // with more pairs than fit a 32-bit memory on the general path).
   cells = at;
   at = align(at + (<usize>maxSlots << 2));
   visited = at;
   at = align(at + <usize>sites);
-  slotCells = at;
-  at = align(at + (<usize>maxSlots << 3));
-  counts = at;
-  at = align(at + (<usize>maxSlots << 3));
-  sizes = at;
-  at = align(at + (<usize>maxSlots << 2));
-  heads = at;
-  at = align(at + (<usize>maxSlots << 2));
-  tails = at;
-  at = align(at + (<usize>maxSlots << 2));
-  bits = at;
-  at = align(at + (<usize>maxSlots * 24));
   monthBits = at;
   at = align(at + 120000 / 8 + 8);
-  blockNext = at;
-  blockCapacity = firstBlocks;
-  linesBase = align(at + (<usize>firstBlocks << 2));
+  growing = at;
   slotCount = 0;
   blocksUsed = 1;
-  return memoryEnd(firstBlocks);
-}
-
-/** Where the memory must end for `capacity` blocks (their links, then their lines, last). */
-export function memoryEnd(capacity: i32): usize {
-  return align(blockNext + (<usize>capacity << 2)) + (<usize>capacity << 6);
+  slotCapacity = firstSlots < maxSlots ? firstSlots : maxSlots;
+  blockCapacity = firstBlocks;
+  return place(slotCapacity, blockCapacity, true, false);
 }
 
 /**
- * Makes room for `capacity` blocks, once the memory reaches memoryEnd(capacity): the lines move up behind
- * the longer list of links (over their old place, so that no memory is left holding a stale copy).
+ * Where the parts that grow end with room for `slotRoom` aggregates and `blockRoom` blocks, in this order:
+ * per aggregate its cells, count, size, head, tail and carried bits, then the blocks' links, then their
+ * lines. With `assign` they begin there from now on, and with `move` what they hold is moved there first
+ * (each part only moves up, the top one first, so nothing is overwritten before it is moved, and no memory
+ * is left holding a stale copy).
  */
-export function growBlocks(capacity: i32): void {
-  const lines = align(blockNext + (<usize>capacity << 2));
-  memory.copy(lines, linesBase, <usize>blocksUsed << 6);
-  linesBase = lines;
-  blockCapacity = capacity;
+function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
+  let at = growing;
+  const slotCellsAt = at;
+  at = align(at + (<usize>slotRoom << 3));
+  const countsAt = at;
+  at = align(at + (<usize>slotRoom << 3));
+  const sizesAt = at;
+  at = align(at + (<usize>slotRoom << 2));
+  const headsAt = at;
+  at = align(at + (<usize>slotRoom << 2));
+  const tailsAt = at;
+  at = align(at + (<usize>slotRoom << 2));
+  const bitsAt = at;
+  at = align(at + <usize>slotRoom * 24);
+  const blockNextAt = at;
+  at = align(at + (<usize>blockRoom << 2));
+  const linesAt = at;
+  at += <usize>blockRoom << 6;
+  if (move) {
+    const used = <usize>slotCount;
+    memory.copy(linesAt, linesBase, <usize>blocksUsed << 6);
+    memory.copy(blockNextAt, blockNext, <usize>blocksUsed << 2);
+    memory.copy(bitsAt, bits, used * 24);
+    memory.copy(tailsAt, tails, used << 2);
+    memory.copy(headsAt, heads, used << 2);
+    memory.copy(sizesAt, sizes, used << 2);
+    memory.copy(countsAt, counts, used << 3);
+    memory.copy(slotCellsAt, slotCells, used << 3);
+  }
+  if (!assign) return at;
+  slotCells = slotCellsAt;
+  counts = countsAt;
+  sizes = sizesAt;
+  heads = headsAt;
+  tails = tailsAt;
+  bits = bitsAt;
+  blockNext = blockNextAt;
+  linesBase = linesAt;
+  return at;
+}
+
+/** Where the memory must end for the next growth (see grow). */
+export function grownEnd(): usize {
+  return place(nextSlotRoom(), nextBlockRoom(), false, false);
+}
+
+function nextSlotRoom(): i32 {
+  return slotCount < slotCapacity ? slotCapacity : (slotCapacity * 2 < maxSlots ? slotCapacity * 2 : maxSlots);
+}
+
+function nextBlockRoom(): i32 {
+  return blocksUsed < blockCapacity ? blockCapacity : blockCapacity * 2;
+}
+
+/** Doubles whichever is full, aggregates or blocks, once the memory reaches grownEnd(). */
+export function grow(): void {
+  const slotRoom = nextSlotRoom();
+  const blockRoom = nextBlockRoom();
+  place(slotRoom, blockRoom, true, true);
+  slotCapacity = slotRoom;
+  blockCapacity = blockRoom;
 }
 
 // Addresses JavaScript writes the tables through and reads the part from.
@@ -347,13 +394,15 @@ function carry(key: i32, id: i32): void {
 
 /**
  * Adds a finding (also for rows the general path accepted, through JavaScript); false, with nothing changed,
- * when the blocks are full (the caller grows the memory and asks again).
+ * when it needs a new aggregate or block and there is no room (the caller grows the memory and asks again).
  */
 export function addFinding(site: i32, item: i32, count: i32, line: i32, inspector: i32, note: i32, photo: i32): bool {
   largeCount = 0;
-  if (blocksUsed >= blockCapacity) return false;
   const cell = cells + (<usize>(site * placesPerSite + load<i32>(itemPlace + (<usize>item << 2))) << 2);
   let slot = load<i32>(cell) - 1;
+  if (slot < 0 ? slotCount >= slotCapacity || blocksUsed >= blockCapacity : (load<i32>(sizes + (<usize>slot << 2)) & (BLOCK_LINES - 1)) == 0 && blocksUsed >= blockCapacity) {
+    return false;
+  }
   if (slot < 0) {
     slot = slotCount++;
     store<i32>(cell, slot + 1);
@@ -396,15 +445,6 @@ function markMonth(month: i32): void {
   const index = year * 12 + (month % 100) - 1;
   const at = monthBits + <usize>(index >> 3);
   store<u8>(at, <u8>(<i32>load<u8>(at) | (1 << (index & 7))));
-}
-
-/** Clears the part (a new one begins: the previous part's memory is not reused, see fused-rows.ts). */
-export function clearPart(): void {
-  memory.fill(cells, 0, <usize>maxSlots << 2);
-  memory.fill(visited, 0, <usize>siteCount);
-  memory.fill(monthBits, 0, 120000 / 8 + 8);
-  slotCount = 0;
-  blocksUsed = 1;
 }
 
 @inline
@@ -476,7 +516,7 @@ function parseDate(from: usize, to: usize): i32 {
  * `budget` of them, numbering them from `firstLine`; returns the offset after the last row taken. `status`
  * says why it returned: STOPPED (a row it does not take, or the end), NEED_TEXT (an unknown text at
  * [eventFrom, eventTo): addText, then scan again from the returned offset), CARRY_LARGE (the row just taken
- * carried text ids of 64 or more for the first time: largeKey/largeId) or NEED_BLOCKS.
+ * carried text ids of 64 or more for the first time: largeKey/largeId) or NEED_ROOM (grow, then scan again).
  */
 export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
   status = STOPPED;
@@ -615,7 +655,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
     if (item < 0) {
       store<u8>(visited + <usize>site, 1);
     } else if (!addFinding(site, item, count < 0 ? 1 : count, line, inspector, note, photo)) {
-      status = NEED_BLOCKS;
+      status = NEED_ROOM;
       break;
     }
     if (month >= 0) markMonth(month);

@@ -46,8 +46,11 @@ export interface CollectedPart {
   /** The other text ids carried, per aggregate and kind: textIds[textStarts[key], textStarts[key + 1]). */
   textStarts: Int32Array;
   textIds: Int32Array;
-  /** The texts the ids stand for. */
-  texts: string[];
+  /**
+   * The texts the ids stand for; absent when they are the importing collector's own ids (a part made on its
+   * thread by the fused reader, which numbers texts through it).
+   */
+  texts?: string[];
 }
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
@@ -612,15 +615,17 @@ export class FindingCollector implements FindingSink {
     part.visited.forEach((flag, site) => {
       if (flag) this.visited[site] = 1;
     });
-    const ids = part.texts.map((text) => this.textId(text));
+    const mapped = part.texts?.map((text) => this.textId(text));
+    const idOf = (id: number): number => (mapped === undefined ? id : mapped[id]!);
+    const known = mapped === undefined ? this.texts.length : mapped.length;
     // The part's bits (its text ids below 64) become this collector's through eight tables, one per byte of
     // the part's 64 bits: a byte's value gives the bits of this collector's ids it stands for. Only bits an
     // aggregate does not carry yet are carried one by one; usually there are none. Ids it numbers 64 or more
     // (`far`) are carried one by one as well.
     const tables = new Int32Array(8 * 256 * 2);
     const far = new Int32Array(2);
-    for (let id = 0; id < Math.min(64, ids.length); id++) {
-      const mine = ids[id]!;
+    for (let id = 0; id < Math.min(64, known); id++) {
+      const mine = idOf(id);
       if (mine >= 64) {
         far[id >> 5]! |= 1 << (id & 31);
         continue;
@@ -646,14 +651,14 @@ export class FindingCollector implements FindingSink {
         const key = k * 3 + kind;
         const low = part.carriedBits[key * 2]!;
         const high = part.carriedBits[key * 2 + 1]!;
-        if ((low | high) !== 0) this.carryBits(slot * 3 + kind, low, high, tables, far, ids);
-        for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, ids[part.textIds[t]!]!);
+        if ((low | high) !== 0) this.carryBits(slot * 3 + kind, low, high, tables, far, idOf);
+        for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, idOf(part.textIds[t]!));
       }
     }
   }
 
   /** Carries the texts of another collector's bits `low`, `high` for `key` (see importPart). */
-  private carryBits(key: number, low: number, high: number, tables: Int32Array, far: Int32Array, ids: readonly number[]): void {
+  private carryBits(key: number, low: number, high: number, tables: Int32Array, far: Int32Array, idOf: (id: number) => number): void {
     let mineLow = 0;
     let mineHigh = 0;
     for (let byte = 0; byte < 4; byte++) {
@@ -678,7 +683,7 @@ export class FindingCollector implements FindingSink {
       let farBits = (half === 0 ? low : high) & far[half]!;
       while (farBits !== 0) {
         const bit = farBits & -farBits;
-        this.carry(key, ids[half * 32 + 31 - Math.clz32(bit)]!);
+        this.carry(key, idOf(half * 32 + 31 - Math.clz32(bit)));
         farBits ^= bit;
       }
     }

@@ -35,17 +35,17 @@ const enum Status {
   Stopped = 0,
   NeedText,
   CarryLarge,
-  NeedBlocks,
+  NeedRoom,
 }
 
 interface FusedExports {
   memory: WebAssembly.Memory;
   setup(
     sites: number, items: number, places: number, inputBytes: number, columns: number, delimiter: number, period: number,
-    textSlots: number, poolBytes: number, pairSlots: number, firstBlocks: number,
+    textSlots: number, poolBytes: number, pairSlots: number, firstSlots: number, firstBlocks: number,
   ): number;
-  memoryEnd(capacity: number): number;
-  growBlocks(capacity: number): void;
+  grownEnd(): number;
+  grow(): void;
   inputAddress(): number;
   rolesAddress(): number;
   siteCategoryAddress(): number;
@@ -86,8 +86,14 @@ const TEXT_SLOTS = 1 << 15;
 const POOL_BYTES = 2 << 20;
 /** Distinct (aggregate, text id ≥ 64) pairs it remembers, at most half of these slots. */
 const PAIR_SLOTS = 1 << 14;
-/** Blocks of 16 lines it starts with; doubled as needed. */
+/** Aggregates and blocks of 16 lines it has room for at first; doubled as needed. */
+const FIRST_SLOTS = 4096;
 const FIRST_BLOCKS = 4096;
+/**
+ * Most (site, place) cells a rule set may have for the module (a cell a pair, four bytes each, for every
+ * site): 2^26, a quarter of its 32-bit memory. Files of larger rule sets are read by the general path.
+ */
+const MAX_CELLS = 1 << 26;
 const BLOCK_BYTES = 64;
 const PAGE = 65536;
 /** Lines per block and blocks per slab, as the collector's parts lay them out (see score.ts). */
@@ -145,6 +151,22 @@ export interface FastRowsSetup {
   maxRows: number;
 }
 
+/** Each item's place among its category's items, and the most items a category has (as the collector numbers them). */
+function placesOf(itemCategory: Int32Array): { itemPlace: Int32Array; placesPerSite: number } {
+  const seen = new Map<number, number>();
+  const itemPlace = new Int32Array(itemCategory.length);
+  let placesPerSite = 1;
+  for (let item = 0; item < itemCategory.length; item++) {
+    const category = itemCategory[item]!;
+    if (category < 0) continue;
+    const place = seen.get(category) ?? 0;
+    itemPlace[item] = place;
+    seen.set(category, place + 1);
+    placesPerSite = Math.max(placesPerSite, place + 1);
+  }
+  return { itemPlace, placesPerSite };
+}
+
 /** Whether an id is printable ASCII without spaces: the only ids the tables hold (as ByteKeyTable). */
 function plainId(id: string): boolean {
   for (let i = 0; i < id.length; i++) {
@@ -165,22 +187,28 @@ export class FastRows implements RowRun, FindingSink {
   private wasm!: FusedExports;
   private bytes!: Uint8Array;
   private input = 0;
-  private blockCapacity = 0;
   private ready = false;
   /** The bytes last copied in: from `from` of `source` (which ended at `sourceEnd`), whole rows to `limit`. */
   private source: Uint8Array | undefined;
   private from = 0;
   private sourceEnd = 0;
   private limit = 0;
+  /** With `source`: the offset from which it has no LF (−1: not known). */
+  private noLineFrom = -1;
   /** Per aggregate and kind (slot × 3 + kind): the text ids of 64 and more it carries. */
   private large = new Map<number, number[]>();
   private readonly itemPlace: Int32Array;
   private readonly placesPerSite: number;
 
   constructor(private readonly setup: FastRowsSetup) {
-    const seen = new Int32Array(Math.max(0, ...setup.itemCategory) + 1);
-    this.itemPlace = Int32Array.from(setup.itemCategory, (category) => (category < 0 ? 0 : seen[category]!++));
-    this.placesPerSite = Math.max(1, ...seen);
+    const { itemPlace, placesPerSite } = placesOf(setup.itemCategory);
+    this.itemPlace = itemPlace;
+    this.placesPerSite = placesPerSite;
+  }
+
+  /** Whether the module can hold a cell for every (site, place) of a rule set (see MAX_CELLS). */
+  static fits(siteCount: number, itemCategory: Int32Array): boolean {
+    return siteCount * placesOf(itemCategory).placesPerSite <= MAX_CELLS;
   }
 
   /** A fresh module instance: tables written, no findings. */
@@ -190,9 +218,8 @@ export class FastRows implements RowRun, FindingSink {
     this.wasm = wasm;
     this.growTo(wasm.setup(
       setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
-      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_BLOCKS,
+      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_SLOTS, FIRST_BLOCKS,
     ));
-    this.blockCapacity = FIRST_BLOCKS;
     const bytes = this.bytes;
     const int32 = new Int32Array(wasm.memory.buffer);
     bytes.set(setup.roles, wasm.rolesAddress());
@@ -224,25 +251,36 @@ export class FastRows implements RowRun, FindingSink {
     this.bytes = new Uint8Array(memory.buffer);
   }
 
-  private moreBlocks(): void {
-    const capacity = this.blockCapacity * 2;
-    this.growTo(this.wasm.memoryEnd(capacity));
-    this.wasm.growBlocks(capacity);
-    this.blockCapacity = capacity;
+  /** More room for aggregates or blocks, whichever is full. */
+  private moreRoom(): void {
+    this.growTo(this.wasm.grownEnd());
+    this.wasm.grow();
   }
 
   rows(bytes: Uint8Array, start: number, end: number, firstLine: number): number {
     if (!this.ready) this.start();
     const wasm = this.wasm;
-    if (bytes !== this.source || end !== this.sourceEnd || start < this.from || start >= this.from + this.limit) {
+    const sameBytes = bytes === this.source && end === this.sourceEnd;
+    if (!sameBytes || start < this.from || start >= this.from + this.limit) {
+      // Bytes with no LF after some offset (lines ending in CR alone, or a row longer than they are) hold no
+      // row for the module from there on: each row start there is left to the tokenizer at once, not copied.
+      if (sameBytes && this.noLineFrom >= 0 && start >= this.noLineFrom) {
+        this.lines = 0;
+        return start;
+      }
       // Whole rows only: up to the last LF of what fits.
       const to = Math.min(end, start + INPUT_BYTES);
-      this.bytes.set(bytes.subarray(start, to), this.input);
+      const last = bytes.subarray(start, to).lastIndexOf(LF);
       this.source = bytes;
-      this.from = start;
       this.sourceEnd = end;
-      this.limit = bytes.lastIndexOf(LF, to - 1) + 1 - start;
-      if (this.limit < 0) this.limit = 0;
+      this.from = start;
+      this.limit = last + 1;
+      this.noLineFrom = last < 0 && to === end ? start : -1;
+      if (last < 0) {
+        this.lines = 0;
+        return start;
+      }
+      this.bytes.set(bytes.subarray(start, to), this.input);
     }
     const { setup } = this;
     let pos = start - this.from;
@@ -259,7 +297,7 @@ export class FastRows implements RowRun, FindingSink {
       } else if (status === Status.CarryLarge) {
         this.carryLarge();
       } else {
-        this.moreBlocks();
+        this.moreRoom();
       }
     }
     this.lines = taken;
@@ -295,7 +333,7 @@ export class FastRows implements RowRun, FindingSink {
   ): void {
     if (recordId !== undefined) throw new Error('internal: a record id in a file read by the fused reader');
     if (!this.ready) this.start();
-    while (!this.wasm.addFinding(site, item, count, line, inspector, note, photo)) this.moreBlocks();
+    while (!this.wasm.addFinding(site, item, count, line, inspector, note, photo)) this.moreRoom();
     this.carryLarge();
   }
 
@@ -306,8 +344,9 @@ export class FastRows implements RowRun, FindingSink {
 
   /**
    * The findings so far, as a part for FindingCollector.importPart (its arrays copied out, so that they can
-   * be sent to another thread), and the months of their dates added to setup.months; the reader starts a
-   * new part if it reads on. Undefined when it has read nothing.
+   * be sent to another thread; its text ids are the collector's, so it lists no texts), and the months of
+   * their dates added to setup.months; the reader starts a new part if it reads on. Undefined when it has
+   * read nothing.
    */
   part(): CollectedPart | undefined {
     if (!this.ready) return undefined;
@@ -351,7 +390,7 @@ export class FastRows implements RowRun, FindingSink {
       carriedBits: new Int32Array(copy(wasm.bitsAddress(), slots * 24)),
       textStarts,
       textIds: Int32Array.from(listed),
-      texts: [...this.setup.textList()],
+      // No texts: its ids are the collector's (see CollectedPart.texts).
     };
   }
 }

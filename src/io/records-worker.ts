@@ -63,7 +63,8 @@ async function readPart(request: PartRequest): Promise<void> {
   const report = await reader.readFile(request.file, part, partEnd);
   trace('worker read its part');
   const result = reader.finish();
-  const exported = reader.keptParts.length === 1 ? reader.keptParts[0]! : collector.exportPart();
+  // The main thread numbers texts its own way: the part names the texts its ids stand for.
+  const exported = reader.keptParts.length === 1 ? { ...reader.keptParts[0]!, texts: [...collector.textList] } : collector.exportPart();
   trace('worker exported its part');
   parentPort!.postMessage(
     {

@@ -556,7 +556,7 @@ export class RecordsReader {
       },
       fastRows(delimiter, counter, maxRows) {
         // Record ids need the duplicate check on every row: those files take the per-row path.
-        if (idCol >= 0 || !fastDelimiter(delimiter) || options.generalOnly) return undefined;
+        if (idCol >= 0 || !fastDelimiter(delimiter) || options.generalOnly || !FastRows.fits(siteIds.length, itemCategory)) return undefined;
         const roles = new Uint8Array(headerLength);
         const assign = (column: number, role: Role) => {
           if (column >= 0) roles[column] = role;
