@@ -68,6 +68,26 @@ function csvText(header: string[], lines: Line[], delimiter: string, finalEnding
   return finalEnding ? text : text.replace(/(\r\n|\n|\r)$/, '');
 }
 
+/** A rule set of one district and one category with these items and sites, written to `dir`, loaded. */
+function oneCategoryRules(dir: string, name: string, siteIds: readonly string[], itemCodes: readonly string[], itemFields = ''): typeof ruleSet {
+  const rules = [
+    `ruleset: { name: ${name}, version: "1", full_score: 100 }`,
+    'scoring: { unit_score: weighted_mean, coverage: inspected }',
+    'units:',
+    '  - { id: D01, name: 北湖区, group: 城区 }',
+    'categories:',
+    '  - id: K01',
+    '    name: 主次干道',
+    '    weight: 1',
+    '    items:',
+    ...itemCodes.map((code) => `      - { code: ${code}, text: 条目${code}, points: 1${itemFields} }`),
+    'sites:',
+    ...siteIds.map((id) => `  - { id: ${id}, name: 点位${id}, category: K01, unit: D01 }`),
+  ].join('\n');
+  writeFileSync(path.join(dir, 'rules.yaml'), `${rules}\n`);
+  return loadRules(path.join(dir, 'rules.yaml')).ruleSet!;
+}
+
 /** How many rows the last read() took on the fused path. */
 let lastFusedRows = 0;
 
@@ -94,25 +114,10 @@ async function read(file: string, generalOnly: boolean, more: CsvReadOptions & {
 describe('the fused fast path', () => {
   it('takes every plain row, whatever the length of its ids and texts (1 to 13 bytes)', async () => {
     const dir = tempDir();
-    // Ids of each length, so the words a field is read as are masked at every length.
+    // Ids of each length, so that the last word the module hashes a field by is masked at every length.
     const siteIds = Array.from({ length: 13 }, (_, i) => 'S123456789ABC'.slice(0, i + 1));
     const itemIds = Array.from({ length: 13 }, (_, i) => 'Cabcdefghijkl'.slice(0, i + 1));
-    const rules = [
-      'ruleset: { name: 长度测试, version: "1", full_score: 100 }',
-      'scoring: { unit_score: weighted_mean, coverage: inspected }',
-      'units:',
-      '  - { id: D01, name: 北湖区, group: 城区 }',
-      'categories:',
-      '  - id: K01',
-      '    name: 主次干道',
-      '    weight: 1',
-      '    items:',
-      ...itemIds.map((code) => `      - { code: ${code}, text: 条目${code}, points: 1 }`),
-      'sites:',
-      ...siteIds.map((id) => `  - { id: ${id}, name: 点位${id}, category: K01, unit: D01 }`),
-    ].join('\n');
-    writeFileSync(path.join(dir, 'rules.yaml'), `${rules}\n`);
-    const lengthRules = loadRules(path.join(dir, 'rules.yaml')).ruleSet!;
+    const lengthRules = oneCategoryRules(dir, '长度测试', siteIds, itemIds);
     expect(lengthRules).toBeDefined();
     const texts = ['', 'a', 'ab', 'abc', 'abcd', 'abcde', 'abcdef', 'abcdefg', 'abcdefgh', 'abcdefghi', 'abcdefghij',
       'abcdefghijk', 'abcdefghijkl', 'abcdefghijklm', '张三', '张三 (组长)', '路面有垃圾、烟头，未及时清理'];
@@ -236,22 +241,7 @@ describe('the fused reader with many aggregates', () => {
     const dir = tempDir();
     const sites = Array.from({ length: 700 }, (_, i) => `P${String(i).padStart(4, '0')}`);
     const items = Array.from({ length: 12 }, (_, i) => `K01-${String(i).padStart(2, '0')}`);
-    const rules = [
-      'ruleset: { name: 多点位, version: "1", full_score: 100 }',
-      'scoring: { unit_score: weighted_mean, coverage: inspected }',
-      'units:',
-      '  - { id: D01, name: 北湖区, group: 城区 }',
-      'categories:',
-      '  - id: K01',
-      '    name: 主次干道',
-      '    weight: 1',
-      '    items:',
-      ...items.map((code) => `      - { code: ${code}, text: 条目${code}, points: 1, cap: 5 }`),
-      'sites:',
-      ...sites.map((id) => `  - { id: ${id}, name: 点位${id}, category: K01, unit: D01 }`),
-    ].join('\n');
-    writeFileSync(path.join(dir, 'rules.yaml'), `${rules}\n`);
-    const manyRules = loadRules(path.join(dir, 'rules.yaml')).ruleSet!;
+    const manyRules = oneCategoryRules(dir, '多点位', sites, items, ', cap: 5');
     const lines = ['site_id,item_code,count,date,inspector'];
     for (let i = 0; i < 60_000; i++) {
       // Pairs first found all through the file; now and then a row the general path takes.
