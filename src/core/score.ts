@@ -152,9 +152,8 @@ function copyChain(slabs: readonly Int32Array[], blockNext: Int32Array, head: nu
 }
 
 /**
- * Lines per block (16 × 4 bytes: one cache line) and blocks per slab (64 KiB). Slabs are small so that new
- * ones are needed many times while V8 is still learning the reader's hot path: a first new slab after it had
- * optimised that path threw the optimised code away.
+ * Lines per block (16 × 4 bytes: one cache line) and blocks per slab (64 KiB). The fused reader's parts
+ * (wasm/fused-rows.ts) are laid out the same way, so the collector keeps them as they come.
  */
 const BLOCK_LINES = 16;
 const SLAB_BLOCKS_SHIFT = 10;
@@ -218,13 +217,6 @@ function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<Ar
   return grown;
 }
 
-/**
- * Collects accepted records into per-(site, item) aggregates. Each finding costs four bytes (its line) in
- * fixed blocks chained per aggregate, plus a file run whenever an aggregate's file changes, so memory
- * grows with the findings, not with the text read. The hot path allocates nothing and touches little
- * memory: per-aggregate counters live in typed arrays and (site, item) cells in a table sized by the
- * items of one category.
- */
 /** Where a reader adds what it accepts: the collector itself, or a part that will be imported into it whole. */
 export interface FindingSink {
   addFinding(
@@ -234,6 +226,13 @@ export interface FindingSink {
   visit(site: number): void;
 }
 
+/**
+ * Collects accepted records into per-(site, item) aggregates. Each finding costs four bytes (its line) in
+ * fixed blocks chained per aggregate, plus a file run whenever an aggregate's file changes, so memory
+ * grows with the findings, not with the text read. The hot path allocates nothing and touches little
+ * memory: per-aggregate counters live in typed arrays and (site, item) cells in a table sized by the
+ * items of one category.
+ */
 export class FindingCollector implements FindingSink {
   readonly siteIndex = new Map<string, number>();
   readonly itemIndex = new Map<string, number>();
@@ -412,9 +411,8 @@ export class FindingCollector implements FindingSink {
   }
 
   /**
-   * A new block for the source at index `size` of aggregate `slot`, linked to its chain. Written without
-   * branches on purpose: V8 optimises the hot path early, and an access it has not yet seen run would
-   * throw the optimised code away (a new aggregate's tail is block 0, which is never used).
+   * A new block for the source at index `size` of aggregate `slot`, linked to its chain, without a branch
+   * (a new aggregate's tail is block 0, which is never used).
    */
   private startBlock(slot: number, size: number): number {
     const block = this.newBlock();
