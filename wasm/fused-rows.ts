@@ -1,17 +1,17 @@
 // The records reader's fused fast path, in WebAssembly (AssemblyScript): one pass over a run of plain rows
 // that splits the fields, reads the key ones and adds each finding to a collector part held in this module's
-// memory (see src/io/fused-rows.ts, which drives it, and FindingCollector.importPart, which takes the part).
+// memory (see src/io/fast-rows.ts, which drives it, and FindingCollector.importPart, which takes the part).
 // It stops at the first row it is not sure of — a quote anywhere, a lone CR, too few or too many fields, an
 // unknown or mistyped id, a count or date it cannot read, a date outside the period, a blank row — and
 // leaves that row to the tokenizer and the general checks, so it accepts exactly the rows the general path
 // would accept. Compiled once, at build time; it starts at full speed where JavaScript would first have to be
 // optimised (the reason it exists: see docs/bench.md).
 //
-// Memory: [layout base] input bytes · site, item, text tables · per-site and per-aggregate arrays · the
-// blocks' links · the blocks of lines (grown at the end). Offsets are set by setup(); JavaScript reads the
-// part through the exported getters.
+// Memory: [layout base] input bytes · site, item and text tables · per-site arrays, a cell per (site, place),
+// months seen · then the parts that grow (see place): per-aggregate arrays, the blocks' links, the blocks of
+// lines. Offsets are set by setup(); JavaScript reads the part through the exported getters.
 
-// Column roles: as Role in src/io/fused-rows.ts.
+// Column roles: as Role in src/io/fast-rows.ts.
 const IGNORED: i32 = 0;
 const SITE: i32 = 1;
 const ITEM: i32 = 2;

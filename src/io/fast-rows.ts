@@ -91,9 +91,11 @@ const FIRST_SLOTS = 4096;
 const FIRST_BLOCKS = 4096;
 /**
  * Most (site, place) cells a rule set may have for the module (a cell a pair, four bytes each, for every
- * site): 2^26, a quarter of its 32-bit memory. Files of larger rule sets are read by the general path.
+ * site): 2^24 (a province of 60,000 sites with 250 items in a category fits). With as many aggregates found,
+ * ~56 bytes each, and the blocks of a file's 50M rows, its memory stays under 2 GiB, where its 32-bit
+ * addresses would turn negative in JavaScript. Files of larger rule sets are read by the general path.
  */
-const MAX_CELLS = 1 << 26;
+const MAX_CELLS = 1 << 24;
 const BLOCK_BYTES = 64;
 const PAGE = 65536;
 /** Lines per block and blocks per slab, as the collector's parts lay them out (see score.ts). */
@@ -193,8 +195,9 @@ export class FastRows implements RowRun, FindingSink {
   private from = 0;
   private sourceEnd = 0;
   private limit = 0;
-  /** With `source`: the offset from which it has no LF (−1: not known). */
+  /** With `source`: an offset from which it has no LF up to `nextLine` (−1: none to its end); −1 when not known. */
   private noLineFrom = -1;
+  private nextLine = -1;
   /** Per aggregate and kind (slot × 3 + kind): the text ids of 64 and more it carries. */
   private large = new Map<number, number[]>();
   private readonly itemPlace: Int32Array;
@@ -262,9 +265,10 @@ export class FastRows implements RowRun, FindingSink {
     const wasm = this.wasm;
     const sameBytes = bytes === this.source && end === this.sourceEnd;
     if (!sameBytes || start < this.from || start >= this.from + this.limit) {
-      // Bytes with no LF after some offset (lines ending in CR alone, or a row longer than they are) hold no
-      // row for the module from there on: each row start there is left to the tokenizer at once, not copied.
-      if (sameBytes && this.noLineFrom >= 0 && start >= this.noLineFrom) {
+      // Bytes with no LF for a stretch (lines ending in CR alone, or a row longer than they are) hold no row
+      // for the module where the stretch fills its window: each row start there is left to the tokenizer at
+      // once, not copied or searched again.
+      if (sameBytes && this.noLineFrom >= 0 && start >= this.noLineFrom && (this.nextLine < 0 || start + INPUT_BYTES <= this.nextLine)) {
         this.lines = 0;
         return start;
       }
@@ -275,8 +279,10 @@ export class FastRows implements RowRun, FindingSink {
       this.sourceEnd = end;
       this.from = start;
       this.limit = last + 1;
-      this.noLineFrom = last < 0 && to === end ? start : -1;
+      this.noLineFrom = -1;
       if (last < 0) {
+        this.noLineFrom = start;
+        this.nextLine = bytes.indexOf(LF, to);
         this.lines = 0;
         return start;
       }
