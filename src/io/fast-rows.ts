@@ -91,11 +91,12 @@ const FIRST_SLOTS = 4096;
 const FIRST_BLOCKS = 4096;
 /**
  * Most (site, place) cells a rule set may have for the module (a cell a pair, four bytes each, for every
- * site): 2^24 (a province of 60,000 sites with 250 items in a category fits). With as many aggregates found,
- * ~56 bytes each, and the blocks of a file's 50M rows, its memory stays under 2 GiB, where its 32-bit
- * addresses would turn negative in JavaScript. Files of larger rule sets are read by the general path.
+ * site): 2^22 (a province of 60,000 sites with up to 69 items in a category fits). Even with an aggregate
+ * found for every cell (~56 bytes each) and a file's 50M rows (a block of 68 bytes per 16 lines and per
+ * aggregate), all room doubled, its memory stays under 2 GiB, where its 32-bit addresses would read as
+ * negative numbers in JavaScript. Files of larger rule sets are read by the general path.
  */
-const MAX_CELLS = 1 << 24;
+const MAX_CELLS = 1 << 22;
 const BLOCK_BYTES = 64;
 const PAGE = 65536;
 /** Lines per block and blocks per slab, as the collector's parts lay them out (see score.ts). */
@@ -249,6 +250,7 @@ export class FastRows implements RowRun, FindingSink {
 
   /** Grows the memory to end at `end` (or further). */
   private growTo(end: number): void {
+    if (end < 0 || end > 2 ** 31) throw new Error(`internal: the fused reader's memory would end at ${end}`);
     const memory = this.wasm.memory;
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
     this.bytes = new Uint8Array(memory.buffer);

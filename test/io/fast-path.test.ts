@@ -286,7 +286,7 @@ describe('the fused reader and the files it leaves alone', () => {
   it('is not used for rule sets with more (site, place) cells than its memory holds', () => {
     const oneCategory = (items: number) => new Int32Array(items);
     expect(FastRows.fits(632, oneCategory(40))).toBe(true);
-    expect(FastRows.fits(60_000, oneCategory(250))).toBe(true);
-    expect(FastRows.fits(70_000, oneCategory(250))).toBe(false);
+    expect(FastRows.fits(60_000, oneCategory(69))).toBe(true);
+    expect(FastRows.fits(70_000, oneCategory(69))).toBe(false);
   });
 });
