@@ -4,27 +4,51 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const CHUNK = /(\d+|\D+)/g;
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
-/** Natural order ("a.csv:9" before "a.csv:10", "R2" before "R10"), ties broken by plain text order. */
+/**
+ * Natural order ("a.csv:9" before "a.csv:10", "R2" before "R10"), ties broken by plain text order. The
+ * strings are compared run by run (digits, other characters): two digit runs by their value, anything else as
+ * text; when every run so far is equal, the string with fewer runs comes first, then plain text order decides.
+ * Written without a regular expression or a number per run: a month with record ids sorts a million of them
+ * for the ledger.
+ */
 export function compareNatural(a: string, b: string): number {
-  const left = a.match(CHUNK) ?? [];
-  const right = b.match(CHUNK) ?? [];
-  const length = Math.min(left.length, right.length);
-  for (let i = 0; i < length; i++) {
-    const x = left[i]!;
-    const y = right[i]!;
-    if (x === y) continue;
-    const xDigit = x.charCodeAt(0) >= 48 && x.charCodeAt(0) <= 57;
-    const yDigit = y.charCodeAt(0) >= 48 && y.charCodeAt(0) <= 57;
-    if (xDigit && yDigit) {
-      const diff = BigInt(x) - BigInt(y);
-      if (diff !== 0n) return diff < 0n ? -1 : 1;
-      continue;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const aDigits = isDigit(a.charCodeAt(i));
+    const bDigits = isDigit(b.charCodeAt(j));
+    let aEnd = i + 1;
+    while (aEnd < a.length && isDigit(a.charCodeAt(aEnd)) === aDigits) aEnd++;
+    let bEnd = j + 1;
+    while (bEnd < b.length && isDigit(b.charCodeAt(bEnd)) === bDigits) bEnd++;
+    if (aDigits && bDigits) {
+      // By value: leading zeros dropped, more digits is more, then digit by digit.
+      let p = i;
+      while (p < aEnd && a.charCodeAt(p) === 48) p++;
+      let q = j;
+      while (q < bEnd && b.charCodeAt(q) === 48) q++;
+      if (aEnd - p !== bEnd - q) return aEnd - p < bEnd - q ? -1 : 1;
+      for (; p < aEnd; p++, q++) {
+        if (a.charCodeAt(p) !== b.charCodeAt(q)) return a.charCodeAt(p) < b.charCodeAt(q) ? -1 : 1;
+      }
+    } else {
+      // As text, by UTF-16 code units (as compareText), a run that is a prefix of the other first.
+      const common = Math.min(aEnd - i, bEnd - j);
+      for (let k = 0; k < common; k++) {
+        const x = a.charCodeAt(i + k);
+        const y = b.charCodeAt(j + k);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      if (aEnd - i !== bEnd - j) return aEnd - i < bEnd - j ? -1 : 1;
     }
-    return compareText(x, y);
+    i = aEnd;
+    j = bEnd;
   }
-  return left.length - right.length || compareText(a, b);
+  if (i < a.length) return 1;
+  if (j < b.length) return -1;
+  return compareText(a, b);
 }
 
 /** Levenshtein distance, for "did you mean …?" suggestions. */
