@@ -27,7 +27,19 @@ export type HeaderMap = Partial<Record<ColumnKey, number>>;
 /** Trims ASCII and full-width spaces and NFKC-normalises (`Ｃ０３－０１` → `C03-01`, `９５．５` → `95.5`). */
 export function cleanCell(value: string | undefined): string {
   if (value === undefined) return '';
+  if (plainAscii(value)) return value;
   return value.normalize('NFKC').replace(/^[\s\u3000\uFEFF]+|[\s\u3000\uFEFF]+$/g, '');
+}
+
+/**
+ * Whether a cell is ASCII with no space at either end: cleanCell leaves it as it is (NFKC changes no ASCII
+ * character), so it skips normalising and trimming (a record id a row in a month with ids).
+ */
+function plainAscii(value: string): boolean {
+  const last = value.length - 1;
+  if (last < 0 || value.charCodeAt(0) <= 0x20 || value.charCodeAt(last) <= 0x20) return false;
+  for (let i = 0; i <= last; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 export function normaliseHeader(value: string): string {

@@ -5,6 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cleanCell } from '../../src/core/records.js';
 import { compareNatural, compareText } from '../../src/core/text.js';
 
 /** The definition, as it was written before: split into runs, compare run by run. */
@@ -46,5 +47,19 @@ describe('compareNatural', () => {
     const labels = ['b.csv:10', 'a.csv:10', 'a.csv:9', 'a.csv:09', 'R10', 'R2', 'R02', 'R1a', 'R1'];
     // Capitals before lower case (UTF-16 order); 02 and 2 are equal in value, then text order decides.
     expect([...labels].sort(compareNatural)).toEqual(['R1', 'R1a', 'R02', 'R2', 'R10', 'a.csv:09', 'a.csv:9', 'a.csv:10', 'b.csv:10']);
+  });
+});
+
+describe('cleanCell', () => {
+  it('normalises (NFKC) and trims every cell as the plain definition does, ASCII or not', () => {
+    const byDefinition = (value: string) => value.normalize('NFKC').replace(/^[\s\u3000\uFEFF]+|[\s\u3000\uFEFF]+$/g, '');
+    const cellPieces = ['R', '1', 'a', ' ', '\t', '\u3000', '\uFEFF', '\u00a0', 'Ｓ０１', 'ﾃﾞ', 'é', '\u0301', '\x7f', '-', '张'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...cellPieces), { maxLength: 6 }).map((parts) => parts.join('')), (value) => {
+        expect(cleanCell(value)).toBe(byDefinition(value));
+      }),
+      { numRuns: 5_000, seed: 10 },
+    );
+    expect(cleanCell(undefined)).toBe('');
   });
 });
