@@ -118,7 +118,14 @@ export type RowOutcome =
 
 /** Checks rows against the rule set; remembers record ids to catch duplicates across files. */
 export class RecordChecker {
-  private readonly firstRecordId = new Map<string, string>();
+  /**
+   * Where each record_id was first accepted: its line, and for files after the first its file's number (a
+   * month with ids has one per row: numbers, not a "FILE:LINE" string each).
+   */
+  private readonly firstLine = new Map<string, number>();
+  private readonly firstFile = new Map<string, number>();
+  private readonly files: string[] = [];
+  private readonly fileNumbers = new Map<string, number>();
 
   constructor(
     private readonly ruleSet: RuleSet,
@@ -127,12 +134,21 @@ export class RecordChecker {
 
   /** Where a record_id was first accepted, if it was. */
   firstAt(recordId: string): string | undefined {
-    return this.firstRecordId.get(recordId);
+    const line = this.firstLine.get(recordId);
+    return line === undefined ? undefined : `${this.files[this.firstFile.get(recordId) ?? 0]}:${line}`;
   }
 
   /** Remembers an accepted record's id (the fast path accepts rows without calling `check`). */
   remember(recordId: string, file: string, line: number): void {
-    this.firstRecordId.set(recordId, `${file}:${line}`);
+    let number = this.fileNumbers.get(file);
+    if (number === undefined) {
+      number = this.files.length;
+      this.files.push(file);
+      this.fileNumbers.set(file, number);
+    }
+    this.firstLine.set(recordId, line);
+    if (number > 0) this.firstFile.set(recordId, number);
+    else if (this.firstFile.size > 0) this.firstFile.delete(recordId);
   }
 
   check(raw: readonly string[], map: HeaderMap, headerLength: number, file: string, line: number): RowOutcome {
@@ -188,7 +204,7 @@ export class RecordChecker {
     const source: Source = { file, line };
     if (fields.recordId !== '') {
       source.recordId = fields.recordId;
-      const first = this.firstRecordId.get(fields.recordId);
+      const first = this.firstAt(fields.recordId);
       if (first !== undefined) {
         diagnostics.push(diagnostic('REC_DUPLICATE_ID', at('recordId'), { id: fields.recordId, first }));
       }
@@ -203,7 +219,7 @@ export class RecordChecker {
       };
       return { rejected: { source, fields: kept, diagnostics } };
     }
-    if (source.recordId !== undefined) this.firstRecordId.set(source.recordId, `${file}:${line}`);
+    if (source.recordId !== undefined) this.remember(source.recordId, file, line);
     const record: AcceptedRecord = { site: fields.site, count, source };
     if (fields.item !== '') record.item = fields.item;
     const keep = (key: ColumnKey) => {
