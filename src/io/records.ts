@@ -21,7 +21,7 @@ import { worthHashingElsewhere, worthTwoThreads } from './two-threads.js';
 import { trace } from './trace.js';
 import { hashOnAnotherThread, type FileHash, type HashElsewhere } from './hash-elsewhere.js';
 import type { ParallelHandoff } from './parallel.js';
-import { ByteKeyTable, ByteTexts, parseCountBytes, parseDateBytes } from './row-bytes.js';
+import { ByteKeyTable, ByteTexts, parseCountBytes, parseDateBytes, plainAsciiBytes } from './row-bytes.js';
 import { ByteDecoder, countLineBreaks, DecodeError, type EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
 
@@ -612,16 +612,23 @@ export class RecordsReader {
         }
 
         let recordId: string | undefined;
+        // An id that is ASCII with no space at either end is itself once cleaned, and the same bytes in every
+        // encoding read here: checked and remembered by its bytes.
+        let idBytes = false;
         if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
-          recordId = cleanCell(row.text(idCol));
+          idBytes = row.kinds[idCol] !== FieldKind.Escaped && plainAsciiBytes(bytes, row.starts[idCol]!, row.ends[idCol]!);
+          recordId = idBytes ? row.text(idCol) : cleanCell(row.text(idCol));
           if (recordId === '') recordId = undefined;
-          else if (checker.firstAt(recordId) !== undefined) return general(row, display);
+          else if ((idBytes ? checker.firstAtBytes(bytes, row.starts[idCol]!, row.ends[idCol]!) : checker.firstAt(recordId)) !== undefined) return general(row, display);
         }
 
         // Accepted.
         result.accepted++;
         if (month >= 0) monthNumbers.add(month);
-        if (recordId !== undefined) checker.remember(recordId, display, row.line);
+        if (recordId !== undefined) {
+          if (idBytes) checker.rememberBytes(bytes, row.starts[idCol]!, row.ends[idCol]!, display, row.line);
+          else checker.remember(recordId, display, row.line);
+        }
         if (!hasItem) {
           sink.visit(site);
           return;

@@ -167,6 +167,13 @@ const DIGIT0 = 0x30;
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Whether bytes[start, end) are ASCII, not empty, with no space or control byte at either end. */
+export function plainAsciiBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end <= start || bytes[start]! <= 0x20 || bytes[end - 1]! <= 0x20) return false;
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
 /** A count of 1–7 ASCII digits, or −1. */
 export function parseCountBytes(bytes: Uint8Array, start: number, end: number): number {
   if (end - start > 7 || end === start) return -1;

@@ -1,8 +1,13 @@
 // Duplicate record ids are found across files and named by where the first one was accepted.
 
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordChecker } from '../../src/core/records.js';
+import { FindingCollector } from '../../src/core/score.js';
+import { readRecords } from '../../src/io/records.js';
 import { loadRules } from '../../src/io/rules.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ruleSet = loadRules('fixtures/small/rules.yaml').ruleSet!;
 
@@ -22,5 +27,22 @@ describe('RecordChecker and record ids', () => {
       const outcome = checker.check(row(id!), map, 5, 'c.csv', 3);
       expect('rejected' in outcome && outcome.rejected.diagnostics.map((d) => [d.code, d.args?.first])).toEqual([['REC_DUPLICATE_ID', first]]);
     }
+  });
+});
+
+describe('record ids read from a file', () => {
+  it('are the same id whether a row gives it plainly or with spaces or full-width characters cleaned away', async () => {
+    // Plain ids are remembered by their bytes, others as cleaned text: each must find the other.
+    const dir = tempDir();
+    const file = path.join(dir, 'ids.csv');
+    const rows = ['R1', ' R2', 'Ｒ３', 'R4', 'R1 ', 'R2', 'R3', '"R4"', 'R5', 'R5'];
+    writeFileSync(file, `record_id,site_id,item_code,count,date\n${rows.map((id) => `${id},S01,C01-01,1,2026-10-01`).join('\n')}\n`);
+    const read = async (generalOnly: boolean) => {
+      const result = await readRecords([file], ruleSet, { generalOnly, period: '2026-10', keepRejected: 100 }, new FindingCollector(ruleSet));
+      return result.rejected.map((r) => `${r.source.line}: ${r.diagnostics.map((d) => `${d.code} ${String(d.args?.first)}`).join()}`);
+    };
+    const expected = [6, 7, 8, 9, 11].map((line, i) => `${line}: REC_DUPLICATE_ID ${file}:${[2, 3, 4, 5, 10][i]}`);
+    expect(await read(false)).toEqual(expected);
+    expect(await read(true)).toEqual(expected);
   });
 });
