@@ -1,5 +1,6 @@
 // SPEC §3: what a records header and row must hold, checked against the rule set. Pure.
 
+import { ByteTable, hashBytes } from './byte-table.js';
 import { diagnostic, MAX_QUOTED_CHARS, printable, type Diagnostic } from './diagnostics.js';
 import type { AcceptedRecord, RuleSet, Source } from './types.js';
 
@@ -117,51 +118,37 @@ export type RowOutcome =
   | { rejected: RejectedRow };
 
 /**
- * Record ids seen, by their UTF-8 bytes, with where each was first accepted (its line and file number): open
- * addressing over typed arrays. A month with ids checks and remembers one per row; a Map of a million strings
- * cost ~0.5 µs a row in lookups and a string per entry.
+ * Record ids seen, by their UTF-8 bytes, with where each was first accepted (its line and file number). A
+ * month with ids checks and remembers one per row; a Map of a million strings cost ~0.5 µs a row in lookups
+ * and a string per entry.
  */
 class RecordIds {
-  /** Four int32s a slot: hash | 1 (0 = empty), the id's start in the pool, its length, its entry. */
-  private slots = new Int32Array(4 << 12);
-  private pool = new Uint8Array(1 << 16);
-  private poolUsed = 0;
+  /** Each id's entry in `lines` and `fileNumbers`. */
+  private readonly table = new ByteTable();
   private lines = new Int32Array(1 << 11);
   private fileNumbers = new Int32Array(1 << 11);
-  private count = 0;
   private readonly encoded = new Uint8Array(1 << 10);
   private readonly encoder = new TextEncoder();
 
   /** The entry of the id spelt by bytes[start, end), or −1. */
   find(bytes: Uint8Array, start: number, end: number): number {
-    const slot = this.slotOf(bytes, start, end);
-    return this.slots[slot << 2] === 0 ? -1 : this.slots[(slot << 2) + 3]!;
+    const slot = this.table.slotOf(hashBytes(bytes, start, end), bytes, start, end);
+    return this.table.holds(slot) ? this.table.value(slot) : -1;
   }
 
   /** Remembers an id not yet remembered. */
   add(bytes: Uint8Array, start: number, end: number, line: number, file: number): void {
-    if ((this.count + 1) * 2 > this.slots.length >> 2) this.grow();
-    const slot = this.slotOf(bytes, start, end);
-    if (this.slots[slot << 2] !== 0) return;
-    const length = end - start;
-    if (this.poolUsed + length > this.pool.length) {
-      const pool = new Uint8Array(Math.max(2 * this.pool.length, this.poolUsed + length));
-      pool.set(this.pool.subarray(0, this.poolUsed));
-      this.pool = pool;
-    }
-    this.pool.set(bytes.subarray(start, end), this.poolUsed);
-    if (this.count === this.lines.length) {
+    const hash = hashBytes(bytes, start, end);
+    const slot = this.table.slotOf(hash, bytes, start, end);
+    if (this.table.holds(slot)) return;
+    const entry = this.table.size;
+    if (entry === this.lines.length) {
       this.lines = grown(this.lines);
       this.fileNumbers = grown(this.fileNumbers);
     }
-    this.lines[this.count] = line;
-    this.fileNumbers[this.count] = file;
-    const at = slot << 2;
-    this.slots[at] = hashOf(bytes, start, end);
-    this.slots[at + 1] = this.poolUsed;
-    this.slots[at + 2] = length;
-    this.slots[at + 3] = this.count++;
-    this.poolUsed += length;
+    this.lines[entry] = line;
+    this.fileNumbers[entry] = file;
+    this.table.add(slot, hash, bytes, start, end, entry);
   }
 
   /** An id given as text: its UTF-8 bytes (in a scratch buffer while short). */
@@ -177,46 +164,6 @@ class RecordIds {
   fileNumber(entry: number): number {
     return this.fileNumbers[entry]!;
   }
-
-  /** The slot holding the id, or the empty one where it would go. */
-  private slotOf(bytes: Uint8Array, start: number, end: number): number {
-    const hash = hashOf(bytes, start, end);
-    const length = end - start;
-    const slots = this.slots;
-    const mask = (slots.length >> 2) - 1;
-    const pool = this.pool;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot << 2;
-      const stored = slots[at]!;
-      if (stored === 0) return slot;
-      if (stored === hash && slots[at + 2] === length) {
-        const from = slots[at + 1]!;
-        let k = 0;
-        while (k < length && pool[from + k] === bytes[start + k]) k++;
-        if (k === length) return slot;
-      }
-    }
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 2) - 1;
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at] === 0) continue;
-      let slot = old[at]! & mask;
-      while (slots[slot << 2] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(at, at + 4), slot << 2);
-    }
-    this.slots = slots;
-  }
-}
-
-/** FNV-1a over the bytes, odd (so never 0) and kept a small integer. */
-function hashOf(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return ((h ^ (h >>> 15)) & 0x3ffffffe) | 1;
 }
 
 function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -2,22 +2,8 @@
 // and dates from digits, free text interned by its bytes. Used by the records reader's fast paths, which
 // hand anything these cannot read to the one general checker.
 
+import { ByteTable, hashBytes } from '../core/byte-table.js';
 import type { BytesToText } from './csv.js';
-
-/**
- * FNV-1a over the bytes, folded to 30 bits: a hash that stays a small integer when passed between
- * functions (a full 32-bit value would be boxed as a heap number on every call).
- */
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return foldHash(h);
-}
-
-/** The last step of hashBytes. */
-function foldHash(h: number): number {
-  return (h ^ (h >>> 15)) & 0x3fffffff;
-}
 
 /** Open-addressing table from ASCII id bytes to their index, so a row's ids are matched without strings. */
 export class ByteKeyTable {
@@ -84,11 +70,8 @@ const MAX_INTERNED = 50_000;
  * each distinct value are kept in one pool and found again by hash, so a row's text costs no string.
  */
 export class ByteTexts {
-  /** Open addressing, four int32s a slot: hash + 1 (0 = empty), start in the pool, length, text id. */
-  private table = new Int32Array(4 << 10);
-  private pool = new Uint8Array(1 << 14);
-  private poolUsed = 0;
-  private count = 0;
+  /** Text ids by the bytes they were read from. */
+  private readonly table = new ByteTable();
 
   constructor(
     private readonly decode: BytesToText,
@@ -98,68 +81,18 @@ export class ByteTexts {
 
   /** The text id of bytes[start, end) (non-empty, unquoted), or −1 when it is only spaces. */
   id(bytes: Uint8Array, start: number, end: number): number {
-    return this.find(hashBytes(bytes, start, end), bytes, start, end);
-  }
-
-  /** id() given the bytes' hashBytes(). */
-  find(h: number, bytes: Uint8Array, start: number, end: number): number {
-    const length = end - start;
-    const table = this.table;
-    const mask = (table.length >> 2) - 1;
-    let slot = h & mask;
-    for (;;) {
-      const at = slot << 2;
-      const stored = table[at]!;
-      if (stored === 0) break;
-      if (stored === h + 1 && table[at + 2] === length) {
-        const pool = this.pool;
-        const from = table[at + 1]!;
-        let k = 0;
-        while (k < length && pool[from + k] === bytes[start + k]) k++;
-        if (k === length) return table[at + 3]!;
-      }
-      slot = (slot + 1) & mask;
-    }
-    return this.add(slot, h, bytes, start, end);
+    const hash = hashBytes(bytes, start, end);
+    const slot = this.table.slotOf(hash, bytes, start, end);
+    if (this.table.holds(slot)) return this.table.value(slot);
+    // A text not seen before: decoded, and remembered while there are not too many.
+    const id = this.idOf(this.decode(bytes, start, end));
+    if (this.table.size < MAX_INTERNED) this.table.add(slot, hash, bytes, start, end, id);
+    return id;
   }
 
   /** The id of a decoded text (as `id` gives it for the text's bytes). */
   idOf(text: string): number {
     return text.trim() === '' ? -1 : this.textId(text);
-  }
-
-  /** A text not seen before: decoded, and remembered at `slot` (the empty one its probe ended on). */
-  private add(slot: number, h: number, bytes: Uint8Array, start: number, end: number): number {
-    const id = this.idOf(this.decode(bytes, start, end));
-    if (this.count >= MAX_INTERNED) return id;
-    const length = end - start;
-    if (this.poolUsed + length > this.pool.length) {
-      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + length));
-      pool.set(this.pool.subarray(0, this.poolUsed));
-      this.pool = pool;
-    }
-    this.pool.set(bytes.subarray(start, end), this.poolUsed);
-    const at = slot << 2;
-    this.table[at] = h + 1;
-    this.table[at + 1] = this.poolUsed;
-    this.table[at + 2] = length;
-    this.table[at + 3] = id;
-    this.poolUsed += length;
-    if (++this.count * 2 > this.table.length >> 2) this.rehash();
-    return id;
-  }
-
-  private rehash(): void {
-    const old = this.table;
-    const table = new Int32Array(old.length * 2);
-    const mask = (table.length >> 2) - 1;
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at] === 0) continue;
-      let slot = (old[at]! - 1) & mask;
-      while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
-      table.set(old.subarray(at, at + 4), slot << 2);
-    }
-    this.table = table;
   }
 }
 

@@ -1,0 +1,85 @@
+// A table from byte strings to numbers (open addressing over typed arrays, the keys' bytes in one pool):
+// found without making a string. The records reader's texts and the record-id checker keep one each.
+
+/** FNV-1a over the bytes, folded to 30 bits: a small integer wherever it is passed. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+export class ByteTable {
+  /** Four int32s a slot: hash + 1 (0 = empty), the key's start in the pool, its length, its value. */
+  private slots = new Int32Array(4 << 10);
+  private pool = new Uint8Array(1 << 14);
+  private poolUsed = 0;
+  private count = 0;
+
+  /** How many keys it holds. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * The slot of key bytes[start, end) (whose hashBytes() is `hash`): the one holding it, else the empty
+   * one where add() would put it.
+   */
+  slotOf(hash: number, bytes: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    const slots = this.slots;
+    const mask = (slots.length >> 2) - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const stored = slots[at]!;
+      if (stored === 0) return slot;
+      if (stored === hash + 1 && slots[at + 2] === length) {
+        const pool = this.pool;
+        const from = slots[at + 1]!;
+        let k = 0;
+        while (k < length && pool[from + k] === bytes[start + k]) k++;
+        if (k === length) return slot;
+      }
+    }
+  }
+
+  /** Whether slotOf() found the key there. */
+  holds(slot: number): boolean {
+    return this.slots[slot << 2] !== 0;
+  }
+
+  /** The value of the key in a slot that holds one. */
+  value(slot: number): number {
+    return this.slots[(slot << 2) + 3]!;
+  }
+
+  /** Stores a key that slotOf() did not find, in the slot it gave, with its value. */
+  add(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, value: number): void {
+    const length = end - start;
+    if (this.poolUsed + length > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + length));
+      pool.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = pool;
+    }
+    this.pool.set(bytes.subarray(start, end), this.poolUsed);
+    const at = slot << 2;
+    this.slots[at] = hash + 1;
+    this.slots[at + 1] = this.poolUsed;
+    this.slots[at + 2] = length;
+    this.slots[at + 3] = value;
+    this.poolUsed += length;
+    if (++this.count * 2 > this.slots.length >> 2) this.grow();
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 2) - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at] === 0) continue;
+      let slot = (old[at]! - 1) & mask;
+      while (slots[slot << 2] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(at, at + 4), slot << 2);
+    }
+    this.slots = slots;
+  }
+}
