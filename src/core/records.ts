@@ -151,8 +151,21 @@ class RecordIds {
     this.table.add(slot, hash, bytes, start, end, entry);
   }
 
-  /** An id given as text: its UTF-8 bytes (in a scratch buffer while short). */
+  /**
+   * An id given as text: its UTF-8 bytes (in a scratch buffer while short). Text with a lone surrogate, which
+   * UTF-8 would spell as U+FFFD, is given as 0xFF (never a byte of UTF-8) and its UTF-16 code units instead,
+   * so that no two ids have the same bytes.
+   */
   bytesOf(id: string): Uint8Array {
+    if (!wellFormed(id)) {
+      const units = new Uint8Array(1 + 2 * id.length);
+      units[0] = 0xff;
+      for (let i = 0; i < id.length; i++) {
+        units[1 + 2 * i] = id.charCodeAt(i) >> 8;
+        units[2 + 2 * i] = id.charCodeAt(i) & 0xff;
+      }
+      return units;
+    }
     const { read, written } = this.encoder.encodeInto(id, this.encoded);
     return read === id.length ? this.encoded.subarray(0, written) : this.encoder.encode(id);
   }
@@ -164,6 +177,18 @@ class RecordIds {
   fileNumber(entry: number): number {
     return this.fileNumbers[entry]!;
   }
+}
+
+/** Whether text has no lone surrogate (String.prototype.isWellFormed, which ES2022 lacks). */
+function wellFormed(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    if (unit > 0xdbff || next < 0xdc00 || next > 0xdfff) return false;
+    i++;
+  }
+  return true;
 }
 
 function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -46,3 +46,15 @@ describe('record ids read from a file', () => {
     expect(await read(true)).toEqual(expected);
   });
 });
+
+describe('record ids given as text', () => {
+  it('are never taken for one another, lone surrogates and U+FFFD included', () => {
+    const checker = new RecordChecker(ruleSet, '2026-10');
+    const ids = ['A\uD800', 'A\uFFFD', 'A\uDC00', 'B\uD800\uDC00', 'B\u{10000}x', 'B\uD800', '\uFFFF', 'x'.repeat(1500) + '\uD800', 'x'.repeat(1500) + '\uFFFD'];
+    ids.forEach((id, i) => {
+      expect(checker.firstAt(id), id).toBeUndefined();
+      checker.remember(id, 'a.csv', i + 2);
+    });
+    ids.forEach((id, i) => expect(checker.firstAt(id), id).toBe(`a.csv:${i + 2}`));
+  });
+});
