@@ -55,6 +55,8 @@ export class ByteTable {
   /** Stores a key that slotOf() did not find, in the slot it gave, with its value. */
   add(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, value: number): void {
     const length = end - start;
+    // Offsets are int32: past 2 GiB of keys (tens of millions of record ids) it would be wrong, not slow.
+    if (this.poolUsed + length > 0x7fffffff) throw new RangeError('more than 2 GiB of distinct keys in one table');
     if (this.poolUsed + length > this.pool.length) {
       const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + length));
       pool.set(this.pool.subarray(0, this.poolUsed));
