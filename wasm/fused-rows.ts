@@ -57,7 +57,6 @@ let siteCategory: usize = 0;
 let itemCategory: usize = 0;
 let itemPlace: usize = 0;
 let placesPerSite: i32 = 1;
-let siteCount: i32 = 0;
 let cells: usize = 0;
 let visited: usize = 0;
 let maxSlots: i32 = 0;
@@ -70,6 +69,8 @@ let sizes: usize = 0;
 let heads: usize = 0;
 let tails: usize = 0;
 let bits: usize = 0;
+/** A bit per month of years 0000–9999 (year × 12 + month − 1). */
+const MONTH_BYTES: i32 = 120000 / 8;
 let monthBits: usize = 0;
 let blockNext: usize = 0;
 let linesBase: usize = 0;
@@ -149,7 +150,6 @@ export function setup(
   pairMask = pairSlots - 1;
   pairCount = 0;
   at = align(at + (<usize>pairSlots << 3));
-  siteCount = sites;
   siteCategory = at;
   at = align(at + (<usize>sites << 2));
   itemCategory = at;
@@ -165,7 +165,7 @@ export function setup(
   visited = at;
   at = align(at + <usize>sites);
   monthBits = at;
-  at = align(at + 120000 / 8 + 8);
+  at = align(at + MONTH_BYTES);
   growing = at;
   slotCount = 0;
   blocksUsed = 1;
@@ -259,6 +259,7 @@ export function bitsAddress(): usize { return bits; }
 export function blockNextAddress(): usize { return blockNext; }
 export function linesAddress(): usize { return linesBase; }
 export function monthBitsAddress(): usize { return monthBits; }
+export function monthBitsBytes(): i32 { return MONTH_BYTES; }
 export function slots(): i32 { return slotCount; }
 export function blocks(): i32 { return blocksUsed; }
 export function lastStatus(): i32 { return status; }

@@ -155,9 +155,9 @@ function copyChain(slabs: readonly Int32Array[], blockNext: Int32Array, head: nu
  * Lines per block (16 × 4 bytes: one cache line) and blocks per slab (64 KiB). The fused reader's parts
  * (wasm/fused-rows.ts) are laid out the same way, so the collector keeps them as they come.
  */
-const BLOCK_LINES = 16;
+export const BLOCK_LINES = 16;
 const SLAB_BLOCKS_SHIFT = 10;
-const SLAB_BLOCKS = 1 << SLAB_BLOCKS_SHIFT;
+export const SLAB_BLOCKS = 1 << SLAB_BLOCKS_SHIFT;
 /** Past this many distinct values of one kind in one aggregate its list is long settled: stop remembering. */
 const MAX_REMEMBERED_VALUES = 512;
 

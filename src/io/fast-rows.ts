@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_CARRIED_VALUES, type CollectedPart, type FindingSink } from '../core/score.js';
+import { BLOCK_LINES, MAX_CARRIED_VALUES, SLAB_BLOCKS, type CollectedPart, type FindingSink } from '../core/score.js';
 import type { RowRun } from './csv.js';
 import type { ByteTexts } from './row-bytes.js';
 
@@ -60,6 +60,7 @@ interface FusedExports {
   blockNextAddress(): number;
   linesAddress(): number;
   monthBitsAddress(): number;
+  monthBitsBytes(): number;
   slots(): number;
   blocks(): number;
   lastStatus(): number;
@@ -97,11 +98,9 @@ const FIRST_BLOCKS = 4096;
  * negative numbers in JavaScript. Files of larger rule sets are read by the general path.
  */
 const MAX_CELLS = 1 << 22;
-const BLOCK_BYTES = 64;
+/** A block of BLOCK_LINES lines, as the collector's parts lay them out (see score.ts). */
+const BLOCK_BYTES = BLOCK_LINES * 4;
 const PAGE = 65536;
-/** Lines per block and blocks per slab, as the collector's parts lay them out (see score.ts). */
-const BLOCK_LINES = 16;
-const SLAB_BLOCKS = 1024;
 /** A part's large text ids per aggregate and kind: past this many, the list is cut to the first in text order. */
 const LARGE_KEEP = 4 * MAX_CARRIED_VALUES;
 
@@ -364,7 +363,7 @@ export class FastRows implements RowRun, FindingSink {
     const slots = wasm.slots();
     const blocks = wasm.blocks();
     const copy = (at: number, bytes: number) => buffer.slice(at, at + bytes);
-    const months = this.bytes.subarray(wasm.monthBitsAddress(), wasm.monthBitsAddress() + 120000 / 8);
+    const months = this.bytes.subarray(wasm.monthBitsAddress(), wasm.monthBitsAddress() + wasm.monthBitsBytes());
     for (let byte = 0; byte < months.length; byte++) {
       if (months[byte] === 0) continue;
       for (let bit = 0; bit < 8; bit++) {
