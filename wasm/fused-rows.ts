@@ -19,6 +19,7 @@ const COUNT: i32 = 3;
 const DATE: i32 = 4;
 const INSPECTOR: i32 = 5;
 const NOTE: i32 = 6;
+const RECORD_ID: i32 = 8;
 
 const QUOTE: i32 = 0x22;
 const LF: i32 = 0x0a;
@@ -33,6 +34,7 @@ const STOPPED: i32 = 0;
 const NEED_TEXT: i32 = 1;
 const CARRY_LARGE: i32 = 2;
 const NEED_ROOM: i32 = 3;
+const NEED_ID: i32 = 4;
 
 // Layout, set by setup().
 let inputBase: usize = 0;
@@ -74,6 +76,9 @@ const MONTH_BYTES: i32 = 120000 / 8;
 let monthBits: usize = 0;
 let blockNext: usize = 0;
 let linesBase: usize = 0;
+/** With a record_id column: per block, the numbers of its lines' record ids (−1: none), as its lines are laid out. */
+let withIds: bool = false;
+let idsBase: usize = 0;
 let blockCapacity: i32 = 0;
 
 // The part.
@@ -92,6 +97,9 @@ let large1Key: i32 = 0;
 let large1Id: i32 = 0;
 let large2Key: i32 = 0;
 let large2Id: i32 = 0;
+/** The number JavaScript gave (see giveId) for the record id of the row at input offset givenAt (−1: none). */
+let givenAt: i32 = -1;
+let givenId: i32 = -1;
 /**
  * Text ids given for the fields of the row being read, by their input offset, when the text table is full
  * (see addText): at most OVERRIDES, forgotten once the row is taken or left.
@@ -118,7 +126,7 @@ function align(at: usize): usize {
  */
 export function setup(
   sites: i32, items: i32, places: i32, inputBytes: i32, columnCount: i32, delimiterByte: i32, periodMonth: i32,
-  textSlots: i32, poolBytes: i32, pairSlots: i32, firstSlots: i32, firstBlocks: i32,
+  textSlots: i32, poolBytes: i32, pairSlots: i32, firstSlots: i32, firstBlocks: i32, recordIds: bool,
 ): usize {
   let at = align(__heap_base);
   inputBase = at;
@@ -167,6 +175,8 @@ export function setup(
   monthBits = at;
   at = align(at + MONTH_BYTES);
   growing = at;
+  withIds = recordIds;
+  givenAt = -1;
   slotCount = 0;
   blocksUsed = 1;
   slotCapacity = firstSlots < maxSlots ? firstSlots : maxSlots;
@@ -177,7 +187,7 @@ export function setup(
 /**
  * Where the parts that grow end with room for `slotRoom` aggregates and `blockRoom` blocks, in this order:
  * per aggregate its cells, count, size, head, tail and carried bits, then the blocks' links, then their
- * lines. With `assign` they begin there from now on, and with `move` what they hold is moved there first
+ * lines, then (with a record_id column) their record ids. With `assign` they begin there from now on, and with `move` what they hold is moved there first
  * (each part only moves up, the top one first, so nothing is overwritten before it is moved, and no memory
  * is left holding a stale copy).
  */
@@ -199,8 +209,11 @@ function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
   at = align(at + (<usize>blockRoom << 2));
   const linesAt = at;
   at += <usize>blockRoom << 6;
+  const idsAt = at;
+  if (withIds) at += <usize>blockRoom << 6;
   if (move) {
     const used = <usize>slotCount;
+    if (withIds) memory.copy(idsAt, idsBase, <usize>blocksUsed << 6);
     memory.copy(linesAt, linesBase, <usize>blocksUsed << 6);
     memory.copy(blockNextAt, blockNext, <usize>blocksUsed << 2);
     memory.copy(bitsAt, bits, used * 24);
@@ -219,6 +232,7 @@ function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
   bits = bitsAt;
   blockNext = blockNextAt;
   linesBase = linesAt;
+  idsBase = idsAt;
   return at;
 }
 
@@ -258,6 +272,7 @@ export function headsAddress(): usize { return heads; }
 export function bitsAddress(): usize { return bits; }
 export function blockNextAddress(): usize { return blockNext; }
 export function linesAddress(): usize { return linesBase; }
+export function idsAddress(): usize { return idsBase; }
 export function monthBitsAddress(): usize { return monthBits; }
 export function monthBitsBytes(): i32 { return MONTH_BYTES; }
 export function slots(): i32 { return slotCount; }
@@ -354,6 +369,16 @@ export function addText(from: i32, to: i32, id: i32): void {
   }
 }
 
+/**
+ * The number JavaScript gave the record id of the row at input offset `rowStart` after scan() asked
+ * (NEED_ID): it checked the id and remembered it as accepted there; −1 when it was accepted before (the row
+ * is then left to the general path, which rejects it). scan() takes the row from there.
+ */
+export function giveId(rowStart: i32, id: i32): void {
+  givenAt = rowStart;
+  givenId = id;
+}
+
 /** Whether (key, id) is new; remembered while the set has room (then every one is reported as new). */
 function firstPair(key: i32, id: i32): bool {
   const word = (<u64>(<u32>key) << 32) | <u64>(<u32>id);
@@ -397,7 +422,7 @@ function carry(key: i32, id: i32): void {
  * Adds a finding (also for rows the general path accepted, through JavaScript); false, with nothing changed,
  * when it needs a new aggregate or block and there is no room (the caller grows the memory and asks again).
  */
-export function addFinding(site: i32, item: i32, count: i32, line: i32, inspector: i32, note: i32, photo: i32): bool {
+export function addFinding(site: i32, item: i32, count: i32, line: i32, inspector: i32, note: i32, photo: i32, recordId: i32): bool {
   largeCount = 0;
   const cell = cells + (<usize>(site * placesPerSite + load<i32>(itemPlace + (<usize>item << 2))) << 2);
   let slot = load<i32>(cell) - 1;
@@ -426,6 +451,7 @@ export function addFinding(site: i32, item: i32, count: i32, line: i32, inspecto
     block = load<i32>(tails + (<usize>slot << 2));
   }
   store<i32>(linesBase + (<usize>(block * BLOCK_LINES + within) << 2), line);
+  if (withIds) store<i32>(idsBase + (<usize>(block * BLOCK_LINES + within) << 2), recordId);
   store<i32>(sizes + (<usize>slot << 2), size + 1);
   const at = counts + (<usize>slot << 3);
   store<f64>(at, load<f64>(at) + <f64>count);
@@ -539,6 +565,8 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
     let inspector = -1;
     let note = -1;
     let photo = -1;
+    let idFrom: usize = 0;
+    let idTo: usize = 0;
     for (let col = 0; ; col++) {
       const fieldStart = i;
       let b = byte(i);
@@ -597,7 +625,20 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
           b = byte(++i);
         }
         const length = <i32>(i - fieldStart);
-        if (role == SITE) {
+        if (role == RECORD_ID) {
+          // Only ids of printable ASCII with no space: as they are once cleaned, and the same bytes in every
+          // encoding read here (others go to the general path, which cleans them).
+          for (let k = fieldStart; k < i; k++) {
+            const c = byte(k);
+            if (c < 0x21 || c > 0x7e) {
+              ok = false;
+              break;
+            }
+          }
+          if (!ok) break;
+          idFrom = fieldStart;
+          idTo = i;
+        } else if (role == SITE) {
           site = lookup(siteTable, siteMask, fieldStart, length);
           if (site < 0) {
             ok = false;
@@ -652,15 +693,29 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
     } else if (count >= 0) {
       break; // a count without an item
     }
+    // The record id is checked last, by JavaScript (it keeps the ids of every file): it is told where the id
+    // is, gives its number, and the row is read again.
+    let recordId = -1;
+    if (idTo > idFrom) {
+      if (givenAt != <i32>(pos - base)) {
+        status = NEED_ID;
+        eventStart = <i32>(idFrom - base);
+        eventEnd = <i32>(idTo - base);
+        return <i32>(pos - base);
+      }
+      if (givenId < 0) break; // accepted before: a duplicate
+      recordId = givenId;
+    }
     // Accepted.
     if (item < 0) {
       store<u8>(visited + <usize>site, 1);
-    } else if (!addFinding(site, item, count < 0 ? 1 : count, line, inspector, note, photo)) {
+    } else if (!addFinding(site, item, count < 0 ? 1 : count, line, inspector, note, photo, recordId)) {
       status = NEED_ROOM;
       break;
     }
     if (month >= 0) markMonth(month);
     overrideCount = 0;
+    givenAt = -1;
     line++;
     done++;
     pos = i;
@@ -671,5 +726,6 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
   }
   // The row it stopped at (if any) goes to the general path: what was given for its fields is not needed.
   overrideCount = 0;
+  if (status != NEED_ROOM) givenAt = -1;
   return <i32>(pos - base);
 }

@@ -2,7 +2,7 @@
 
 import { ByteTable, hashBytes } from './byte-table.js';
 import { diagnostic, MAX_QUOTED_CHARS, printable, type Diagnostic } from './diagnostics.js';
-import type { AcceptedRecord, RuleSet, Source } from './types.js';
+import type { AcceptedRecord, RecordIdNames, RuleSet, Source } from './types.js';
 
 export type ColumnKey = 'site' | 'item' | 'count' | 'date' | 'recordId' | 'inspector' | 'note' | 'photo';
 
@@ -122,13 +122,16 @@ export type RowOutcome =
  * month with ids checks and remembers one per row; a Map of a million strings cost ~0.5 µs a row in lookups
  * and a string per entry.
  */
-class RecordIds {
-  /** Each id's entry in `lines` and `fileNumbers`. */
+class RecordIds implements RecordIdNames {
+  /** Each id's entry in `lines`, `fileNumbers` and `keyStarts` / `keyLengths` (its bytes in the table's pool). */
   private readonly table = new ByteTable();
   private lines = new Int32Array(1 << 11);
   private fileNumbers = new Int32Array(1 << 11);
+  private keyStarts = new Int32Array(1 << 11);
+  private keyLengths = new Int32Array(1 << 11);
   private readonly encoded = new Uint8Array(1 << 10);
   private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
 
   /** The entry of the id spelt by bytes[start, end), or −1. */
   find(bytes: Uint8Array, start: number, end: number): number {
@@ -136,19 +139,40 @@ class RecordIds {
     return this.table.holds(slot) ? this.table.value(slot) : -1;
   }
 
-  /** Remembers an id not yet remembered. */
-  add(bytes: Uint8Array, start: number, end: number, line: number, file: number): void {
+  /** Remembers an id not yet remembered and returns its new entry; −1 (nothing changed) when it is remembered. */
+  claim(bytes: Uint8Array, start: number, end: number, line: number, file: number): number {
     const hash = hashBytes(bytes, start, end);
     const slot = this.table.slotOf(hash, bytes, start, end);
-    if (this.table.holds(slot)) return;
+    if (this.table.holds(slot)) return -1;
     const entry = this.table.size;
     if (entry === this.lines.length) {
       this.lines = grown(this.lines);
       this.fileNumbers = grown(this.fileNumbers);
+      this.keyStarts = grown(this.keyStarts);
+      this.keyLengths = grown(this.keyLengths);
     }
     this.lines[entry] = line;
     this.fileNumbers[entry] = file;
-    this.table.add(slot, hash, bytes, start, end, entry);
+    this.keyStarts[entry] = this.table.add(slot, hash, bytes, start, end, entry);
+    this.keyLengths[entry] = end - start;
+    return entry;
+  }
+
+  numberOf(id: string): number {
+    const bytes = this.bytesOf(id);
+    const entry = this.find(bytes, 0, bytes.length);
+    if (entry < 0) throw new Error(`internal: record id ${JSON.stringify(id)} was never remembered`);
+    return entry;
+  }
+
+  textOf(entry: number): string {
+    const bytes = this.table.poolBytes(this.keyStarts[entry]!, this.keyLengths[entry]!);
+    if (bytes[0] === 0xff) {
+      let text = '';
+      for (let i = 1; i + 1 < bytes.length; i += 2) text += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+      return text;
+    }
+    return this.decoder.decode(bytes);
   }
 
   /**
@@ -208,34 +232,45 @@ export class RecordChecker {
     private readonly period?: string,
   ) {}
 
+  /** The record ids accepted so far, by number (a collector lists its sources' ids through them). */
+  get names(): RecordIdNames {
+    return this.ids;
+  }
+
   /** Where a record_id was first accepted, if it was. */
   firstAt(recordId: string): string | undefined {
     const bytes = this.ids.bytesOf(recordId);
-    return this.firstAtBytes(bytes, 0, bytes.length);
-  }
-
-  /** firstAt() for the id spelt (in UTF-8, as cleanCell would leave it) by bytes[start, end). */
-  firstAtBytes(bytes: Uint8Array, start: number, end: number): string | undefined {
-    const entry = this.ids.find(bytes, start, end);
+    const entry = this.ids.find(bytes, 0, bytes.length);
     return entry < 0 ? undefined : `${this.files[this.ids.fileNumber(entry)]}:${this.ids.line(entry)}`;
   }
 
-  /** Remembers an accepted record's id (the fast path accepts rows without calling `check`). */
-  remember(recordId: string, file: string, line: number): void {
+  /** Remembers an accepted record's id and returns its number (see names). */
+  remember(recordId: string, file: string, line: number): number {
     const bytes = this.ids.bytesOf(recordId);
-    this.rememberBytes(bytes, 0, bytes.length, file, line);
+    return this.claimBytes(bytes, 0, bytes.length, file, line);
   }
 
-  /** remember() for the id spelt by bytes[start, end). */
-  rememberBytes(bytes: Uint8Array, start: number, end: number, file: string, line: number): void {
-    let number = this.fileNumbers.get(file);
-    if (number === undefined) {
-      number = this.files.length;
-      this.files.push(file);
-      this.fileNumbers.set(file, number);
+  /**
+   * For the fast path, which accepts rows without calling `check`: remembers the id spelt (in UTF-8, as
+   * cleanCell would leave it) by bytes[start, end) as accepted at `file`, `line`, and returns its number;
+   * −1, remembering nothing, when it was accepted before (the row is then the general path's to reject).
+   */
+  claimBytes(bytes: Uint8Array, start: number, end: number, file: string, line: number): number {
+    if (file !== this.lastFile) {
+      let number = this.fileNumbers.get(file);
+      if (number === undefined) {
+        number = this.files.length;
+        this.files.push(file);
+        this.fileNumbers.set(file, number);
+      }
+      this.lastFile = file;
+      this.lastFileNumber = number;
     }
-    this.ids.add(bytes, start, end, line, number);
+    return this.ids.claim(bytes, start, end, line, this.lastFileNumber);
   }
+
+  private lastFile: string | undefined;
+  private lastFileNumber = -1;
 
   check(raw: readonly string[], map: HeaderMap, headerLength: number, file: string, line: number): RowOutcome {
     const cell = (key: ColumnKey): string => {

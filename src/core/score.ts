@@ -4,7 +4,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { rankGroup } from './rank.js';
 import { mean, Rational, weightedMean } from './rational.js';
 import { compareNatural, compareText } from './text.js';
-import type { AcceptedRecord, Category, Item, RuleSet, Site, Unit } from './types.js';
+import type { AcceptedRecord, Category, Item, RecordIdNames, RuleSet, Site, Unit } from './types.js';
 
 /** At most this many distinct inspectors, notes or photos are carried to one ledger entry. */
 export const MAX_CARRIED_VALUES = 20;
@@ -51,6 +51,11 @@ export interface CollectedPart {
    * thread by the fused reader, which numbers texts through it).
    */
   texts?: string[];
+  /**
+   * With record ids: per line in `slabs`, at the same place, the number of its record_id (−1: none), as the
+   * importing collector numbers them (a part the fused reader made on its thread; see useRecordIdNames).
+   */
+  recordIds?: Int32Array[];
 }
 
 const findingKey = (site: string, item: string): string => `${site}\u0000${item}`;
@@ -75,6 +80,8 @@ interface Segment {
   /** Added to each line. */
   offset: number;
   file: number;
+  /** Record-id numbers laid out as the lines are (see CollectedPart.recordIds). */
+  recordIds?: Int32Array[];
 }
 
 /**
@@ -220,10 +227,30 @@ function grownInt32(array: Int32Array<ArrayBuffer>, size: number): Int32Array<Ar
 /** Where a reader adds what it accepts: the collector itself, or a part that will be imported into it whole. */
 export interface FindingSink {
   addFinding(
-    site: number, item: number, count: number, file: number, line: number, recordId: string | undefined,
+    site: number, item: number, count: number, file: number, line: number, recordId: number,
     inspector: number, note: number, photo: number,
   ): void;
   visit(site: number): void;
+}
+
+/** Record ids numbered in the order first given (a collector's own, when no reader gives it its numbers). */
+class RecordIdList implements RecordIdNames {
+  private readonly numbers = new Map<string, number>();
+  private readonly ids: string[] = [];
+
+  numberOf(id: string): number {
+    let number = this.numbers.get(id);
+    if (number === undefined) {
+      number = this.ids.length;
+      this.ids.push(id);
+      this.numbers.set(id, number);
+    }
+    return number;
+  }
+
+  textOf(number: number): string {
+    return this.ids[number]!;
+  }
 }
 
 /**
@@ -280,8 +307,9 @@ export class FindingCollector implements FindingSink {
   private blockNext = new Int32Array(0);
   /** Block 0 is never used: it is the tail of every aggregate that has none yet (see startBlock). */
   private blocksUsed = 1;
-  /** record_id per source, per aggregate, only once some record has one. */
-  private recordIds: (string | undefined)[][] | undefined;
+  /** The number of the record_id per source (−1: none), per aggregate, only once some record has one. */
+  private recordIds: number[][] | undefined;
+  private recordIdNames: RecordIdNames = new RecordIdList();
   private readonly textIds = new Map<string, number>();
   private readonly texts: string[] = [];
 
@@ -348,9 +376,21 @@ export class FindingCollector implements FindingSink {
     return id;
   }
 
-  /** Records one finding; `inspector`, `note`, `photo` are text ids (see textId), −1 when empty. */
+  /**
+   * Numbers record ids from now on with `names` (the reader's duplicate check keeps every id already);
+   * given before any finding with an id.
+   */
+  useRecordIdNames(names: RecordIdNames): void {
+    if (this.recordIds !== undefined && names !== this.recordIdNames) throw new Error('internal: record ids numbered two ways');
+    this.recordIdNames = names;
+  }
+
+  /**
+   * Records one finding; `recordId` is the number of its record_id (see useRecordIdNames), −1 when it has
+   * none; `inspector`, `note`, `photo` are text ids (see textId), −1 when empty.
+   */
   addFinding(
-    site: number, item: number, count: number, file: number, line: number, recordId: string | undefined,
+    site: number, item: number, count: number, file: number, line: number, recordId: number,
     inspector: number, note: number, photo: number,
   ): void {
     this.visited[site] = 1;
@@ -364,7 +404,7 @@ export class FindingCollector implements FindingSink {
     if (this.lastFiles[slot] !== file) this.startFileRun(slot, file, size);
     else if (line <= this.lastLines[slot]!) this.disorder[slot] = 1;
     this.lastLines[slot] = line;
-    if (recordId !== undefined || this.recordIds !== undefined) this.rememberRecordId(slot, recordId);
+    if (recordId >= 0 || this.recordIds !== undefined) this.rememberRecordId(slot, recordId);
     this.sizes[slot] = size + 1;
     if (inspector >= 0) this.carry(slot * 3, inspector);
     if (note >= 0) this.carry(slot * 3 + 1, note);
@@ -437,9 +477,9 @@ export class FindingCollector implements FindingSink {
   }
 
   /** Called before the source is counted in sizes[slot]. */
-  private rememberRecordId(slot: number, recordId: string | undefined): void {
+  private rememberRecordId(slot: number, recordId: number): void {
     if (!this.recordIds) {
-      this.recordIds = this.list.map((_, i) => new Array<string | undefined>(this.sizes[i]!).fill(undefined));
+      this.recordIds = this.list.map((_, i) => new Array<number>(this.sizes[i]!).fill(-1));
     }
     this.recordIds[slot]!.push(recordId);
   }
@@ -636,13 +676,14 @@ export class FindingCollector implements FindingSink {
     const count = part.counts.length;
     // At most this many new aggregates: grown once, not doubled step by step.
     this.reserve(this.list.length + count);
+    if (part.recordIds && !this.recordIds) this.recordIds = this.list.map((_, i) => new Array<number>(this.sizes[i]!).fill(-1));
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
       this.counts[slot]! += part.counts[k]!;
       const size = part.sizes[k]!;
       if (size > 0) {
         const segments = this.segments[slot] ?? (this.segments[slot] = []);
-        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file });
+        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file, recordIds: part.recordIds });
         this.imported[slot]! += size;
       }
       for (let kind = 0; kind < 3; kind++) {
@@ -699,7 +740,8 @@ export class FindingCollector implements FindingSink {
     if (item === undefined) throw new Error(`unknown item ${record.item}`);
     const id = (text: string | undefined) => (text === undefined || text === '' ? -1 : this.textId(text));
     sink.addFinding(
-      site, item, record.count, this.fileIndex(record.source.file), record.source.line, record.source.recordId,
+      site, item, record.count, this.fileIndex(record.source.file), record.source.line,
+      record.source.recordId === undefined ? -1 : this.recordIdNames.numberOf(record.source.recordId),
       id(record.inspector), id(record.note), id(record.photo),
     );
   }
@@ -768,8 +810,22 @@ export class FindingCollector implements FindingSink {
     const pairs = this.sourcePairs(aggregate);
     if (pairs) return Array.from(pairs.files, (file, i) => `${this.files[file]}:${pairs.lines[i]}`);
     const { files, lines } = this.pairsOf(aggregate);
-    const ids = this.recordIds![aggregate.index] ?? [];
-    return Array.from(files, (file, i) => ids[i] ?? `${this.files[file]}:${lines[i]}`).sort(compareNatural);
+    const ids = this.recordIdsOf(aggregate);
+    const names = this.recordIdNames;
+    return Array.from(files, (file, i) => (ids[i]! >= 0 ? names.textOf(ids[i]!) : `${this.files[file]}:${lines[i]}`)).sort(compareNatural);
+  }
+
+  /** The record-id numbers of an aggregate's sources (−1: none), in the order pairsOf() gives them. */
+  private recordIdsOf(aggregate: FindingAggregate): Int32Array {
+    const own = this.recordIds![aggregate.index] ?? [];
+    const ids = new Int32Array(this.sizes[aggregate.index]! + this.imported[aggregate.index]!).fill(-1);
+    ids.set(own);
+    let at = this.sizes[aggregate.index]!;
+    for (const segment of this.segments[aggregate.index] ?? []) {
+      if (segment.recordIds) copyChain(segment.recordIds, segment.blockNext, segment.head, segment.size, ids, at, 0);
+      at += segment.size;
+    }
+    return ids;
   }
 
   /** The most bytes writeSources() can write for an aggregate. */

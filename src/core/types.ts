@@ -89,3 +89,15 @@ export interface AcceptedRecord {
   note?: string;
   photo?: string;
 }
+
+/**
+ * Record ids by number: a collector keeps a number per source, not a string, and makes the text only when
+ * the ledger lists it (a month of a million ids held a million strings). The records reader gives its
+ * collector the numbers its duplicate check already keeps (see RecordChecker.names).
+ */
+export interface RecordIdNames {
+  /** The number of an id given as text. */
+  numberOf(id: string): number;
+  /** The text of a numbered id. */
+  textOf(number: number): string;
+}

@@ -28,6 +28,7 @@ export const enum Role {
   Inspector,
   Note,
   Photo,
+  RecordId,
 }
 
 /** Why the module's scan returned (see wasm/fused-rows.ts). */
@@ -36,13 +37,14 @@ const enum Status {
   NeedText,
   CarryLarge,
   NeedRoom,
+  NeedId,
 }
 
 interface FusedExports {
   memory: WebAssembly.Memory;
   setup(
     sites: number, items: number, places: number, inputBytes: number, columns: number, delimiter: number, period: number,
-    textSlots: number, poolBytes: number, pairSlots: number, firstSlots: number, firstBlocks: number,
+    textSlots: number, poolBytes: number, pairSlots: number, firstSlots: number, firstBlocks: number, recordIds: number,
   ): number;
   grownEnd(): number;
   grow(): void;
@@ -59,6 +61,7 @@ interface FusedExports {
   bitsAddress(): number;
   blockNextAddress(): number;
   linesAddress(): number;
+  idsAddress(): number;
   monthBitsAddress(): number;
   monthBitsBytes(): number;
   slots(): number;
@@ -73,7 +76,8 @@ interface FusedExports {
   addSite(at: number, length: number, index: number): number;
   addItem(at: number, length: number, index: number): number;
   addText(from: number, to: number, id: number): void;
-  addFinding(site: number, item: number, count: number, line: number, inspector: number, note: number, photo: number): number;
+  giveId(rowStart: number, id: number): void;
+  addFinding(site: number, item: number, count: number, line: number, inspector: number, note: number, photo: number, recordId: number): number;
   visit(site: number): void;
   scan(start: number, limit: number, firstLine: number, budget: number): number;
 }
@@ -151,6 +155,12 @@ export interface FastRowsSetup {
   /** Rows read so far in this file (the fast path adds its own), and the most allowed. */
   counter: { rows: number };
   maxRows: number;
+  /**
+   * With a record_id column: checks the id of an accepted row, bytes[start, end) (printable ASCII), on line
+   * `line`, and remembers it as accepted there; returns its number (see RecordChecker.claimBytes), or −1
+   * when it was accepted before.
+   */
+  claimId?: (bytes: Uint8Array, start: number, end: number, line: number) => number;
 }
 
 /** Each item's place among its category's items, and the most items a category has (as the collector numbers them). */
@@ -202,11 +212,14 @@ export class FastRows implements RowRun, FindingSink {
   private large = new Map<number, number[]>();
   private readonly itemPlace: Int32Array;
   private readonly placesPerSite: number;
+  private readonly withIds: boolean;
 
   constructor(private readonly setup: FastRowsSetup) {
     const { itemPlace, placesPerSite } = placesOf(setup.itemCategory);
     this.itemPlace = itemPlace;
     this.placesPerSite = placesPerSite;
+    this.withIds = setup.roles.includes(Role.RecordId);
+    if (this.withIds && !setup.claimId) throw new Error('internal: a record_id column and no one to check its ids');
   }
 
   /** Whether the module can hold a cell for every (site, place) of a rule set (see MAX_CELLS). */
@@ -221,7 +234,7 @@ export class FastRows implements RowRun, FindingSink {
     this.wasm = wasm;
     this.growTo(wasm.setup(
       setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
-      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_SLOTS, FIRST_BLOCKS,
+      setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_SLOTS, FIRST_BLOCKS, this.withIds ? 1 : 0,
     ));
     const bytes = this.bytes;
     const int32 = new Int32Array(wasm.memory.buffer);
@@ -301,6 +314,8 @@ export class FastRows implements RowRun, FindingSink {
         const from = wasm.eventFrom();
         const to = wasm.eventTo();
         wasm.addText(from, to, setup.texts.id(bytes, this.from + from, this.from + to));
+      } else if (status === Status.NeedId) {
+        wasm.giveId(pos, setup.claimId!(bytes, this.from + wasm.eventFrom(), this.from + wasm.eventTo(), firstLine + taken));
       } else if (status === Status.CarryLarge) {
         this.carryLarge();
       } else {
@@ -333,14 +348,14 @@ export class FastRows implements RowRun, FindingSink {
     return distinct.slice(0, LARGE_KEEP);
   }
 
-  /** A finding the general path accepted (see FindingSink): files read this way never have record ids. */
+  /** A finding the general path accepted (see FindingSink). */
   addFinding(
-    site: number, item: number, count: number, _file: number, line: number, recordId: string | undefined,
+    site: number, item: number, count: number, _file: number, line: number, recordId: number,
     inspector: number, note: number, photo: number,
   ): void {
-    if (recordId !== undefined) throw new Error('internal: a record id in a file read by the fused reader');
+    if (recordId >= 0 && !this.withIds) throw new Error('internal: a record id in a file read by the fused reader without them');
     if (!this.ready) this.start();
-    while (!this.wasm.addFinding(site, item, count, line, inspector, note, photo)) this.moreRoom();
+    while (!this.wasm.addFinding(site, item, count, line, inspector, note, photo, recordId)) this.moreRoom();
     this.carryLarge();
   }
 
@@ -372,13 +387,17 @@ export class FastRows implements RowRun, FindingSink {
         this.setup.months.add(Math.floor(index / 12) * 100 + (index % 12) + 1);
       }
     }
-    const slabs: Int32Array[] = [];
-    const lines = wasm.linesAddress();
-    for (let first = 0; first < blocks; first += SLAB_BLOCKS) {
-      const slab = new Int32Array(SLAB_BLOCKS * BLOCK_LINES);
-      slab.set(new Int32Array(buffer, lines + first * BLOCK_BYTES, Math.min(SLAB_BLOCKS, blocks - first) * BLOCK_LINES));
-      slabs.push(slab);
-    }
+    // Blocks of lines (and of their record ids) in slabs, as the collector keeps them.
+    const slabsAt = (address: number) => {
+      const slabs: Int32Array[] = [];
+      for (let first = 0; first < blocks; first += SLAB_BLOCKS) {
+        const slab = new Int32Array(SLAB_BLOCKS * BLOCK_LINES);
+        slab.set(new Int32Array(buffer, address + first * BLOCK_BYTES, Math.min(SLAB_BLOCKS, blocks - first) * BLOCK_LINES));
+        slabs.push(slab);
+      }
+      return slabs;
+    };
+    const slabs = slabsAt(wasm.linesAddress());
     const textStarts = new Int32Array(slots * 3 + 1);
     const listed: number[] = [];
     for (let key = 0; key < slots * 3; key++) {
@@ -398,6 +417,7 @@ export class FastRows implements RowRun, FindingSink {
       textStarts,
       textIds: Int32Array.from(listed),
       // No texts: its ids are the collector's (see CollectedPart.texts).
+      ...(this.withIds ? { recordIds: slabsAt(wasm.idsAddress()) } : {}),
     };
   }
 }

@@ -454,6 +454,7 @@ export class RecordsReader {
     private readonly keepParts = false,
   ) {
     this.checker = new RecordChecker(ruleSet, options.period);
+    collector.useRecordIdNames(this.checker.names);
     const siteIds = ruleSet.sites.map((s) => s.id);
     const itemCodes = [...ruleSet.itemByCode.keys()];
     // The collector indexes sites and items the same way: both follow rule-set order.
@@ -486,6 +487,7 @@ export class RecordsReader {
     let header: HeaderMap = {};
     let headerLength = 0;
     let fileIndex = 0;
+    let fileDisplay = '';
     let siteCol = -1;
     let itemCol = -1;
     let countCol = -1;
@@ -543,6 +545,7 @@ export class RecordsReader {
         header = mapped.map;
         headerLength = row.fieldCount;
         fileIndex = collector.fileIndex(display);
+        fileDisplay = display;
         siteCol = header.site ?? -1;
         itemCol = header.item ?? -1;
         countCol = header.count ?? -1;
@@ -555,8 +558,7 @@ export class RecordsReader {
         return true;
       },
       fastRows(delimiter, counter, maxRows) {
-        // Record ids need the duplicate check on every row: those files take the per-row path.
-        if (idCol >= 0 || !fastDelimiter(delimiter) || options.generalOnly || !FastRows.fits(siteIds.length, itemCategory)) return undefined;
+        if (!fastDelimiter(delimiter) || options.generalOnly || !FastRows.fits(siteIds.length, itemCategory)) return undefined;
         const roles = new Uint8Array(headerLength);
         const assign = (column: number, role: Role) => {
           if (column >= 0) roles[column] = role;
@@ -568,9 +570,13 @@ export class RecordsReader {
         assign(inspectorCol, Role.Inspector);
         assign(noteCol, Role.Note);
         assign(photoCol, Role.Photo);
+        assign(idCol, Role.RecordId);
+        const display = fileDisplay;
         fast = new FastRows({
           delimiter, roles, siteIds, itemCodes, siteCategory, itemCategory, period, texts: texts!,
           textList: () => collector.textList, months: monthNumbers, counter, maxRows,
+          // The duplicate check keeps every file's ids: the module asks it for each row with an id.
+          claimId: (bytes, start, end, line) => checker.claimBytes(bytes, start, end, display, line),
         });
         sink = fast;
         return fast;
@@ -611,24 +617,27 @@ export class RecordsReader {
           if (period >= 0 && month !== period) return general(row, display);
         }
 
-        let recordId: string | undefined;
-        // An id that is ASCII with no space at either end is itself once cleaned, and the same bytes in every
-        // encoding read here: checked and remembered by its bytes.
-        let idBytes = false;
+        let recordId = -1;
         if (idCol >= 0 && idCol < fields && !row.isEmpty(idCol)) {
-          idBytes = row.kinds[idCol] !== FieldKind.Escaped && plainAsciiBytes(bytes, row.starts[idCol]!, row.ends[idCol]!);
-          recordId = idBytes ? row.text(idCol) : cleanCell(row.text(idCol));
-          if (recordId === '') recordId = undefined;
-          else if ((idBytes ? checker.firstAtBytes(bytes, row.starts[idCol]!, row.ends[idCol]!) : checker.firstAt(recordId)) !== undefined) return general(row, display);
+          const from = row.starts[idCol]!;
+          const to = row.ends[idCol]!;
+          // An id that is ASCII with no space at either end is itself once cleaned, and the same bytes in every
+          // encoding read here: checked and remembered by its bytes, with no string.
+          if (row.kinds[idCol] !== FieldKind.Escaped && plainAsciiBytes(bytes, from, to)) {
+            recordId = checker.claimBytes(bytes, from, to, display, row.line);
+            if (recordId < 0) return general(row, display);
+          } else {
+            const text = cleanCell(row.text(idCol));
+            if (text !== '') {
+              if (checker.firstAt(text) !== undefined) return general(row, display);
+              recordId = checker.remember(text, display, row.line);
+            }
+          }
         }
 
-        // Accepted.
+        // Accepted (the id, the last check, is remembered already).
         result.accepted++;
         if (month >= 0) monthNumbers.add(month);
-        if (recordId !== undefined) {
-          if (idBytes) checker.rememberBytes(bytes, row.starts[idCol]!, row.ends[idCol]!, display, row.line);
-          else checker.remember(recordId, display, row.line);
-        }
         if (!hasItem) {
           sink.visit(site);
           return;

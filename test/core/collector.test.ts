@@ -30,7 +30,7 @@ function collect(findings: Finding[], into: FindingCollector, file: number, firs
   findings.forEach((f, i) => {
     const [site, item] = PAIRS[f.pair]!;
     const id = (text: string) => (text === '' ? -1 : into.textId(text));
-    into.addFinding(into.siteIndex.get(site)!, into.itemIndex.get(item)!, f.count, file, firstLine + i, undefined, id(f.inspector), id(f.note), -1);
+    into.addFinding(into.siteIndex.get(site)!, into.itemIndex.get(item)!, f.count, file, firstLine + i, -1, id(f.inspector), id(f.note), -1);
   });
 }
 

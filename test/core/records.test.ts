@@ -57,4 +57,23 @@ describe('record ids given as text', () => {
     });
     ids.forEach((id, i) => expect(checker.firstAt(id), id).toBe(`a.csv:${i + 2}`));
   });
+
+  it('keep their exact text under the number the ledger lists them by', () => {
+    const checker = new RecordChecker(ruleSet, '2026-10');
+    const ids = ['R1', 'A\uD800', 'A\uFFFD', '编号-０１', 'B\u{10000}x', '\uDC00', 'x'.repeat(1500) + '\uD800'];
+    const numbers = ids.map((id, i) => checker.remember(id, 'a.csv', i + 2));
+    expect(new Set(numbers).size).toBe(ids.length);
+    ids.forEach((id, i) => {
+      expect(checker.names.numberOf(id)).toBe(numbers[i]);
+      expect(checker.names.textOf(numbers[i]!)).toBe(id);
+    });
+    // Remembered again (a duplicate): nothing changes and no number is given.
+    expect(checker.remember('R1', 'b.csv', 9)).toBe(-1);
+    expect(checker.firstAt('R1')).toBe('a.csv:2');
+    const bytes = new TextEncoder().encode(',R1,R9,');
+    expect(checker.claimBytes(bytes, 1, 3, 'b.csv', 10)).toBe(-1);
+    const r9 = checker.claimBytes(bytes, 4, 6, 'b.csv', 11);
+    expect(checker.names.textOf(r9)).toBe('R9');
+    expect(checker.firstAt('R9')).toBe('b.csv:11');
+  });
 });

@@ -26,7 +26,7 @@ function month(findings: number, fileName: string) {
     const [site, item] = PAIRS[i % 2 === 0 ? 0 : (i * 7919) % PAIRS.length]!;
     // Gaps that grow: lines run from 2 past a million, so blocks mix digit counts.
     const line = 2 + i * 7 + Math.floor((i * i) / 40_000);
-    collector.addFinding(collector.siteIndex.get(site)!, collector.itemIndex.get(item)!, 1 + (i % 3), file, line, undefined, -1, -1, -1);
+    collector.addFinding(collector.siteIndex.get(site)!, collector.itemIndex.get(item)!, 1 + (i % 3), file, line, -1, -1, -1, -1);
   }
   return score({ ruleSet, collector });
 }
