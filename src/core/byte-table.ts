@@ -10,10 +10,16 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
 
 export class ByteTable {
   /** Four int32s a slot: hash + 1 (0 = empty), the key's start in the pool, its length, its value. */
-  private slots = new Int32Array(4 << 10);
-  private pool = new Uint8Array(1 << 14);
+  private slots: Int32Array;
+  private pool: Uint8Array;
   private poolUsed = 0;
   private count = 0;
+
+  /** Room for `keys` keys (a power of two) before it first grows, and `poolBytes` of their bytes. */
+  constructor(keys = 1 << 9, poolBytes = 1 << 14) {
+    this.slots = new Int32Array(keys * 2 * 4);
+    this.pool = new Uint8Array(poolBytes);
+  }
 
   /** How many keys it holds. */
   get size(): number {
