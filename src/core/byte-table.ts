@@ -82,6 +82,11 @@ export class ByteTable {
     return this.poolUsed - length;
   }
 
+  /** The pool every key's bytes are in, at the offsets add() returned; valid until the next add(). */
+  get keyPool(): Uint8Array {
+    return this.pool;
+  }
+
   /** Bytes [start, start + length) of the pool (a key's, as add() placed it); valid until the next add(). */
   poolBytes(start: number, length: number): Uint8Array {
     return this.pool.subarray(start, start + length);

@@ -1,6 +1,7 @@
 // SPEC §3: what a records header and row must hold, checked against the rule set. Pure.
 
 import { ByteTable, hashBytes } from './byte-table.js';
+import { compareNaturalBytes } from './text.js';
 import { diagnostic, MAX_QUOTED_CHARS, printable, type Diagnostic } from './diagnostics.js';
 import type { AcceptedRecord, RecordIdNames, RuleSet, Source } from './types.js';
 
@@ -123,14 +124,19 @@ export type RowOutcome =
  * and a string per entry.
  */
 class RecordIds implements RecordIdNames {
-  /** Each id's entry in `lines`, `fileNumbers` and `keyStarts` / `keyLengths` (its bytes in the table's pool). */
+  /** Each id's entry in `lines`, `fileNumbers` and `keys` (where its bytes are in the table's pool). */
   // Room for a city month's ids from the start (1 MiB of slots, taken from the system as it is touched):
   // growing through 20,000 ids took ~10 ms of a city month, in code not yet optimised.
   private readonly table = new ByteTable(1 << 15, 1 << 18);
   private lines = new Int32Array(1 << 11);
   private fileNumbers = new Int32Array(1 << 11);
-  private keyStarts = new Int32Array(1 << 11);
-  private keyLengths = new Int32Array(1 << 11);
+  /**
+   * Per entry, side by side (the ledger reads them in no useful order: one cache miss, not three): the start
+   * of its bytes in the pool and their length, or ~length when the id is not printable ASCII that a CSV cell
+   * need not quote (see writeSorted).
+   */
+  private keys = new Int32Array(2 << 11);
+  longestBytes = 0;
   private readonly encoded = new Uint8Array(1 << 10);
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
@@ -150,14 +156,36 @@ class RecordIds implements RecordIdNames {
     if (entry === this.lines.length) {
       this.lines = grown(this.lines);
       this.fileNumbers = grown(this.fileNumbers);
-      this.keyStarts = grown(this.keyStarts);
-      this.keyLengths = grown(this.keyLengths);
+      this.keys = grown(this.keys);
     }
     this.lines[entry] = line;
     this.fileNumbers[entry] = file;
-    this.keyStarts[entry] = this.table.add(slot, hash, bytes, start, end, entry);
-    this.keyLengths[entry] = end - start;
+    this.keys[2 * entry] = this.table.add(slot, hash, bytes, start, end, entry);
+    this.keys[2 * entry + 1] = plainCell(bytes, start, end) ? end - start : ~(end - start);
+    if (end - start > this.longestBytes) this.longestBytes = end - start;
     return entry;
+  }
+
+  writeSorted(numbers: Int32Array, out: Uint8Array, at: number, separator: Uint8Array): number {
+    const keys = this.keys;
+    for (let i = 0; i < numbers.length; i++) if (keys[2 * numbers[i]! + 1]! < 0) return -1;
+    const pool = this.table.keyPool;
+    const compare = (x: number, y: number) =>
+      compareNaturalBytes(pool, keys[2 * x]!, keys[2 * x]! + keys[2 * x + 1]!, keys[2 * y]!, keys[2 * y]! + keys[2 * y + 1]!);
+    // Ids are mostly given in order: then nothing is sorted.
+    for (let i = 1; i < numbers.length; i++) {
+      if (compare(numbers[i - 1]!, numbers[i]!) > 0) {
+        numbers.sort(compare);
+        break;
+      }
+    }
+    for (let i = 0; i < numbers.length; i++) {
+      if (i > 0) for (let k = 0; k < separator.length; k++) out[at++] = separator[k]!;
+      const from = keys[2 * numbers[i]!]!;
+      const to = from + keys[2 * numbers[i]! + 1]!;
+      for (let k = from; k < to; k++) out[at++] = pool[k]!;
+    }
+    return at;
   }
 
   numberOf(id: string): number {
@@ -168,7 +196,8 @@ class RecordIds implements RecordIdNames {
   }
 
   textOf(entry: number): string {
-    const bytes = this.table.poolBytes(this.keyStarts[entry]!, this.keyLengths[entry]!);
+    const length = this.keys[2 * entry + 1]!;
+    const bytes = this.table.poolBytes(this.keys[2 * entry]!, length < 0 ? ~length : length);
     if (bytes[0] === 0xff) {
       let text = '';
       for (let i = 1; i + 1 < bytes.length; i += 2) text += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
@@ -203,6 +232,15 @@ class RecordIds implements RecordIdNames {
   fileNumber(entry: number): number {
     return this.fileNumbers[entry]!;
   }
+}
+
+/** Whether bytes[start, end) are printable ASCII with no '"' or ',' (a CSV cell of them joined by "; " is not quoted). */
+function plainCell(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x21 || b > 0x7e || b === 0x22 || b === 0x2c) return false;
+  }
+  return true;
 }
 
 /** Whether text has no lone surrogate (String.prototype.isWellFormed, which ES2022 lacks). */

@@ -251,6 +251,13 @@ class RecordIdList implements RecordIdNames {
   textOf(number: number): string {
     return this.ids[number]!;
   }
+
+  // Texts are written by the ledger's string path.
+  readonly longestBytes = 0;
+
+  writeSorted(): number {
+    return -1;
+  }
 }
 
 /**
@@ -834,7 +841,8 @@ export class FindingCollector implements FindingSink {
       this.longestName = Math.max(0, ...this.files.map((name) => Buffer.byteLength(name, 'utf8') + 1));
       this.longestNameFor = this.files.length;
     }
-    return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (this.longestName + 10 + separatorLength);
+    const longest = Math.max(this.longestName + 10, this.recordIds ? this.recordIdNames.longestBytes : 0);
+    return (this.sizes[aggregate.index]! + this.imported[aggregate.index]!) * (longest + separatorLength);
   }
 
   /** The longest "FILE:" in bytes, for the files known when it was worked out. */
@@ -849,8 +857,14 @@ export class FindingCollector implements FindingSink {
    * borrowed and restored).
    */
   writeSources(aggregate: FindingAggregate, out: Uint8Array, at: number, separator: Uint8Array): number {
-    // A file name a CSV cell must quote (or the string path's sort by record id) takes the string way.
-    if (this.recordIds || this.namesNeedQuoting()) return -1;
+    if (this.recordIds) {
+      // Sources that all have a record id (usually all do, or none): their ids; any other mix is sorted as text.
+      const ids = this.recordIdsOf(aggregate);
+      for (let i = 0; i < ids.length; i++) if (ids[i]! < 0) return -1;
+      return this.recordIdNames.writeSorted(ids, out, at, separator);
+    }
+    // A file name a CSV cell must quote takes the string way.
+    if (this.namesNeedQuoting()) return -1;
     const prefixes = this.sourcePrefixes(separator);
     const slot = aggregate.index;
     const size = this.sizes[slot]!;

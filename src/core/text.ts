@@ -51,6 +51,51 @@ export function compareNatural(a: string, b: string): number {
   return compareText(a, b);
 }
 
+/**
+ * compareNatural() of two ASCII strings given as bytes [a, aEnd) and [b, bEnd) of `bytes` (each byte its
+ * character's code): the ledger sorts record ids this way without making a string of each.
+ */
+export function compareNaturalBytes(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): number {
+  const aFrom = a;
+  const bFrom = b;
+  let i = a;
+  let j = b;
+  while (i < aEnd && j < bEnd) {
+    const aDigits = isDigit(bytes[i]!);
+    const bDigits = isDigit(bytes[j]!);
+    let aRun = i + 1;
+    while (aRun < aEnd && isDigit(bytes[aRun]!) === aDigits) aRun++;
+    let bRun = j + 1;
+    while (bRun < bEnd && isDigit(bytes[bRun]!) === bDigits) bRun++;
+    if (aDigits && bDigits) {
+      let p = i;
+      while (p < aRun && bytes[p] === 48) p++;
+      let q = j;
+      while (q < bRun && bytes[q] === 48) q++;
+      if (aRun - p !== bRun - q) return aRun - p < bRun - q ? -1 : 1;
+      for (; p < aRun; p++, q++) if (bytes[p] !== bytes[q]) return bytes[p]! < bytes[q]! ? -1 : 1;
+    } else {
+      const common = Math.min(aRun - i, bRun - j);
+      for (let k = 0; k < common; k++) {
+        const x = bytes[i + k]!;
+        const y = bytes[j + k]!;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      if (aRun - i !== bRun - j) return aRun - i < bRun - j ? -1 : 1;
+    }
+    i = aRun;
+    j = bRun;
+  }
+  if (i < aEnd) return 1;
+  if (j < bEnd) return -1;
+  // Plain text order (compareText): byte by byte, a prefix first.
+  const length = Math.min(aEnd - aFrom, bEnd - bFrom);
+  for (let k = 0; k < length; k++) {
+    if (bytes[aFrom + k] !== bytes[bFrom + k]) return bytes[aFrom + k]! < bytes[bFrom + k]! ? -1 : 1;
+  }
+  return aEnd - aFrom === bEnd - bFrom ? 0 : aEnd - aFrom < bEnd - bFrom ? -1 : 1;
+}
+
 /** Levenshtein distance, for "did you mean …?" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -100,4 +100,13 @@ export interface RecordIdNames {
   numberOf(id: string): number;
   /** The text of a numbered id. */
   textOf(number: number): string;
+  /** The most UTF-8 bytes writeSorted() writes for one id. */
+  readonly longestBytes: number;
+  /**
+   * Writes the ids `numbers` in natural order (as compareNatural sorts their texts) joined by `separator`,
+   * as UTF-8 bytes into `out` from `at`, and returns where they end: a ledger cell of a million ids without
+   * a string each. −1, writing nothing, unless every one is printable ASCII that a CSV cell need not quote.
+   * May reorder `numbers`.
+   */
+  writeSorted(numbers: Int32Array, out: Uint8Array, at: number, separator: Uint8Array): number;
 }
