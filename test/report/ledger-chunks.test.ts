@@ -3,11 +3,15 @@
 // writer writes one while the next is made), and together they must be the ledger, row for row: checked by
 // parsing the CSV and comparing each row with its entry, its sources made the string way (sourceLabels).
 
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { FindingCollector, score } from '../../src/core/score.js';
+import { FindingCollector, score, type ScoreOutput } from '../../src/core/score.js';
+import { readRecords } from '../../src/io/records.js';
 import { loadRules } from '../../src/io/rules.js';
 import { ledgerCsvPieces } from '../../src/report/score-files.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // The bundled rule set: 632 sites, each with its category's items.
 const ruleSet = loadRules('rules').ruleSet!;
@@ -45,18 +49,43 @@ describe('ledger.csv in chunks', () => {
     expect(handed.length).toBeGreaterThan(3);
     expect(Math.max(...handed.map((h) => h.copy.length))).toBeGreaterThan(2 << 20);
 
-    const text = Buffer.concat(handed.map((h) => h.copy)).toString('utf8');
-    expect(text.startsWith('\uFEFF单位编号,')).toBe(true);
-    const rows = parse(text.slice(1), { relax_column_count: false }) as string[][];
-    expect(rows.length).toBe(scored.ledger.length + 1);
-    const sourcesColumn = rows[0]!.indexOf('来源');
-    scored.ledger.forEach((entry, i) => {
-      const row = rows[i + 1]!;
-      expect(row[0]).toBe(entry.unit.id);
-      expect(row[2]).toBe(entry.site.id);
-      expect(row[5]).toBe(entry.item.code);
-      expect(row[7]).toBe(String(entry.n));
-      expect(row[sourcesColumn]).toBe(entry.sourceLabels().join('; '));
-    });
+    expectLedgerRows(Buffer.concat(handed.map((h) => h.copy)).toString('utf8'), scored);
+  });
+
+  it('lists record ids written as bytes in the order and with the quoting the string way gives them', async () => {
+    // Ids in and out of natural order, ids CSV must quote, ids the reader cleans, and rows with no id.
+    const dir = tempDir();
+    const lines = ['record_id,site_id,item_code,date'];
+    for (let i = 0; i < 30_000; i++) {
+      const [site, item] = PAIRS[(i * 7919) % 300]!;
+      const n = i % 2 === 0 ? i : 60_000 - i;
+      const id = i % 997 === 0 ? `"R,${n}"` : i % 1009 === 0 ? `Ｒ${n}` : i % 1013 === 0 ? '' : i % 3 === 0 ? `R-${n}.a` : `R-${n}`;
+      lines.push(`${id},${site},${item},2026-10-01`);
+    }
+    const file = path.join(dir, 'ids.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const collector = new FindingCollector(ruleSet);
+    await readRecords([file], ruleSet, { period: '2026-10' }, collector);
+    const scored = score({ ruleSet, collector });
+    const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
+    expectLedgerRows(text, scored);
+    expect(text).toContain('"R,');
+    expect(text).toMatch(/; R-\d+\.a; /);
   });
 });
+
+/** The ledger's rows are its entries', sources as sourceLabels() gives them. */
+function expectLedgerRows(text: string, scored: ScoreOutput): void {
+  expect(text.startsWith('\uFEFF单位编号,')).toBe(true);
+  const rows = parse(text.slice(1), { relax_column_count: false }) as string[][];
+  expect(rows.length).toBe(scored.ledger.length + 1);
+  const sourcesColumn = rows[0]!.indexOf('来源');
+  scored.ledger.forEach((entry, i) => {
+    const row = rows[i + 1]!;
+    expect(row[0]).toBe(entry.unit.id);
+    expect(row[2]).toBe(entry.site.id);
+    expect(row[5]).toBe(entry.item.code);
+    expect(row[7]).toBe(String(entry.n));
+    expect(row[sourcesColumn]).toBe(entry.sourceLabels().join('; '));
+  });
+}
