@@ -543,7 +543,9 @@ function parseDate(from: usize, to: usize): i32 {
  * `budget` of them, numbering them from `firstLine`; returns the offset after the last row taken. `status`
  * says why it returned: STOPPED (a row it does not take, or the end), NEED_TEXT (an unknown text at
  * [eventFrom, eventTo): addText, then scan again from the returned offset), CARRY_LARGE (the row just taken
- * carried text ids of 64 or more for the first time: largeKey/largeId) or NEED_ROOM (grow, then scan again).
+ * carried text ids of 64 or more for the first time: largeKey/largeId), NEED_ROOM (grow, then scan again) or
+ * NEED_ID (the row at the returned offset is good and has a record id at [eventFrom, eventTo): giveId, then
+ * scan again from there).
  */
 export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
   status = STOPPED;

@@ -10,6 +10,11 @@
 // optimised it, on every run (docs/bench.md). While a file is read this way, every finding of it — the
 // general path's too — goes into the module's part, in line order; the part is then handed to the
 // collector as a whole (FindingCollector.importPart), like a part read on another thread.
+//
+// A row with a record id (printable ASCII; any other goes to the general path) is checked by the reader's
+// duplicate check, which keeps the ids of every file: the module stops at the row, JavaScript claims the id
+// (setup.claimId) and gives its number, and the module keeps the number beside the row's line for the
+// ledger (CollectedPart.recordIds), or leaves the row to the general path when the id was accepted before.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
