@@ -79,6 +79,26 @@ let linesBase: usize = 0;
 /** With a record_id column: per block, the numbers of its lines' record ids (−1: none), as its lines are laid out. */
 let withIds: bool = false;
 let idsBase: usize = 0;
+/**
+ * With ownIds, the record ids of the file are kept here (JavaScript asks this table for rows it reads
+ * itself, and takes the ids over when the file is read): numbered in the order accepted, per id its start in
+ * idPool and its length (~length when it is not a plain CSV cell: printable ASCII, no '"' or ','), and its
+ * line; found through idTable, slots of (hash | 1, id), twice as many as ids fit. Else JavaScript checks
+ * each id (NEED_ID).
+ */
+let ownIds: bool = false;
+let idKeys: usize = 0;
+let idLines: usize = 0;
+let idPool: usize = 0;
+let idTable: usize = 0;
+let idCount: i32 = 0;
+let idCapacity: i32 = 0;
+let idPoolUsed: i32 = 0;
+let idPoolCapacity: i32 = 0;
+/** Bytes of an id that did not fit the pool (NEED_ROOM); 0 once there is room. */
+let idNeed: i32 = 0;
+/** The empty slot idFind() stopped at: where idInsert() puts the id it did not find. */
+let idSlot: i32 = 0;
 let blockCapacity: i32 = 0;
 
 // The part.
@@ -127,6 +147,7 @@ function align(at: usize): usize {
 export function setup(
   sites: i32, items: i32, places: i32, inputBytes: i32, columnCount: i32, delimiterByte: i32, periodMonth: i32,
   textSlots: i32, poolBytes: i32, pairSlots: i32, firstSlots: i32, firstBlocks: i32, recordIds: bool,
+  keepIds: bool, firstIds: i32, firstIdBytes: i32,
 ): usize {
   let at = align(__heap_base);
   inputBase = at;
@@ -176,12 +197,18 @@ export function setup(
   at = align(at + MONTH_BYTES);
   growing = at;
   withIds = recordIds;
+  ownIds = recordIds && keepIds;
   givenAt = -1;
+  idCount = 0;
+  idPoolUsed = 0;
+  idNeed = 0;
+  idCapacity = firstIds;
+  idPoolCapacity = firstIdBytes;
   slotCount = 0;
   blocksUsed = 1;
   slotCapacity = firstSlots < maxSlots ? firstSlots : maxSlots;
   blockCapacity = firstBlocks;
-  return place(slotCapacity, blockCapacity, true, false);
+  return place(slotCapacity, blockCapacity, idCapacity, idPoolCapacity, true, false);
 }
 
 /**
@@ -191,7 +218,7 @@ export function setup(
  * (each part only moves up, the top one first, so nothing is overwritten before it is moved, and no memory
  * is left holding a stale copy).
  */
-function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
+function place(slotRoom: i32, blockRoom: i32, idRoom: i32, idPoolRoom: i32, assign: bool, move: bool): usize {
   let at = growing;
   const slotCellsAt = at;
   at = align(at + (<usize>slotRoom << 3));
@@ -211,8 +238,19 @@ function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
   at += <usize>blockRoom << 6;
   const idsAt = at;
   if (withIds) at += <usize>blockRoom << 6;
+  // The file's own ids: their keys, lines and bytes, then the table (made again, never moved).
+  const idKeysAt = at;
+  const idLinesAt = ownIds ? align(idKeysAt + (<usize>idRoom << 3)) : at;
+  const idPoolAt = ownIds ? align(idLinesAt + (<usize>idRoom << 2)) : at;
+  const idTableAt = ownIds ? align(idPoolAt + <usize>idPoolRoom) : at;
+  if (ownIds) at = idTableAt + (<usize>idRoom << 4);
   if (move) {
     const used = <usize>slotCount;
+    if (ownIds) {
+      memory.copy(idPoolAt, idPool, <usize>idPoolUsed);
+      memory.copy(idLinesAt, idLines, <usize>idCount << 2);
+      memory.copy(idKeysAt, idKeys, <usize>idCount << 3);
+    }
     if (withIds) memory.copy(idsAt, idsBase, <usize>blocksUsed << 6);
     memory.copy(linesAt, linesBase, <usize>blocksUsed << 6);
     memory.copy(blockNextAt, blockNext, <usize>blocksUsed << 2);
@@ -233,12 +271,42 @@ function place(slotRoom: i32, blockRoom: i32, assign: bool, move: bool): usize {
   blockNext = blockNextAt;
   linesBase = linesAt;
   idsBase = idsAt;
+  if (ownIds) {
+    idKeys = idKeysAt;
+    idLines = idLinesAt;
+    idPool = idPoolAt;
+    idTable = idTableAt;
+  }
+  if (ownIds && move) {
+    // The table for idRoom ids, made again from the keys (it moved, or it grew). At setup the memory is new,
+    // and not yet grown to hold it: zero.
+    memory.fill(idTable, 0, <usize>idRoom << 4);
+    const mask = idRoom * 2 - 1;
+    for (let id = 0; id < idCount; id++) {
+      const start = load<i32>(idKeys + (<usize>id << 3));
+      const stored = load<i32>(idKeys + (<usize>id << 3), 4);
+      const h = hashOf(idPool + <usize>start, stored < 0 ? ~stored : stored) | 1;
+      let slot = <i32>h & mask;
+      while (load<u32>(idTable + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask;
+      store<u32>(idTable + (<usize>slot << 3), h);
+      store<i32>(idTable + (<usize>slot << 3), id, 4);
+    }
+  }
   return at;
 }
 
 /** Where the memory must end for the next growth (see grow). */
 export function grownEnd(): usize {
-  return place(nextSlotRoom(), nextBlockRoom(), false, false);
+  return place(nextSlotRoom(), nextBlockRoom(), nextIdRoom(), nextIdPoolRoom(), false, false);
+}
+
+function nextIdRoom(): i32 {
+  return idCount < idCapacity ? idCapacity : idCapacity * 2;
+}
+
+function nextIdPoolRoom(): i32 {
+  if (idPoolUsed + idNeed <= idPoolCapacity) return idPoolCapacity;
+  return idPoolCapacity * 2 >= idPoolUsed + idNeed ? idPoolCapacity * 2 : idPoolUsed + idNeed;
 }
 
 function nextSlotRoom(): i32 {
@@ -253,9 +321,19 @@ function nextBlockRoom(): i32 {
 export function grow(): void {
   const slotRoom = nextSlotRoom();
   const blockRoom = nextBlockRoom();
-  place(slotRoom, blockRoom, true, true);
+  const idRoom = nextIdRoom();
+  const idPoolRoom = nextIdPoolRoom();
+  place(slotRoom, blockRoom, idRoom, idPoolRoom, true, true);
   slotCapacity = slotRoom;
   blockCapacity = blockRoom;
+  idCapacity = idRoom;
+  idPoolCapacity = idPoolRoom;
+  idNeed = 0;
+}
+
+/** Asks grow() for room for `length` more bytes of ids (for an id JavaScript hands over; see idScratch). */
+export function needIdBytes(length: i32): void {
+  idNeed = length;
 }
 
 // Addresses JavaScript writes the tables through and reads the part from.
@@ -273,6 +351,12 @@ export function bitsAddress(): usize { return bits; }
 export function blockNextAddress(): usize { return blockNext; }
 export function linesAddress(): usize { return linesBase; }
 export function idsAddress(): usize { return idsBase; }
+export function idKeysAddress(): usize { return idKeys; }
+export function idLinesAddress(): usize { return idLines; }
+export function idPoolAddress(): usize { return idPool; }
+export function idsHeld(): i32 { return idCount; }
+export function idBytesHeld(): i32 { return idPoolUsed; }
+export function idLine(id: i32): i32 { return load<i32>(idLines + (<usize>id << 2)); }
 export function monthBitsAddress(): usize { return monthBits; }
 export function monthBitsBytes(): i32 { return MONTH_BYTES; }
 export function slots(): i32 { return slotCount; }
@@ -367,6 +451,81 @@ export function addText(from: i32, to: i32, id: i32): void {
     store<i32>(overrides + (<usize>(OVERRIDES + overrideCount) << 2), id);
     overrideCount++;
   }
+}
+
+/** The id of bytes [at, at + length) (hash h), or −1, leaving idSlot at the empty slot where it would go. */
+function idFind(at: usize, length: i32, h: u32): i32 {
+  const mask = idCapacity * 2 - 1;
+  let slot = <i32>h & mask;
+  for (;;) {
+    const entry = idTable + (<usize>slot << 3);
+    const stored = load<u32>(entry);
+    if (stored == 0) {
+      idSlot = slot;
+      return -1;
+    }
+    if (stored == h) {
+      const id = load<i32>(entry, 4);
+      const start = load<i32>(idKeys + (<usize>id << 3));
+      const kept = load<i32>(idKeys + (<usize>id << 3), 4);
+      if ((kept < 0 ? ~kept : kept) == length && sameBytes(idPool + <usize>start, at, length)) return id;
+    }
+    slot = (slot + 1) & mask;
+  }
+  return -1;
+}
+
+/**
+ * Keeps an id that idFind() just did not find (nothing changed the table since), its bytes at `at` (copied
+ * to the pool unless they are at its end already), accepted on `line`; returns its number. The caller made
+ * sure there is room.
+ */
+function idInsert(at: usize, length: i32, h: u32, line: i32, plain: bool): i32 {
+  const id = idCount++;
+  const start = idPoolUsed;
+  if (at != idPool + <usize>start) memory.copy(idPool + <usize>start, at, <usize>length);
+  idPoolUsed += length;
+  store<i32>(idKeys + (<usize>id << 3), start);
+  store<i32>(idKeys + (<usize>id << 3), plain ? length : ~length, 4);
+  store<i32>(idLines + (<usize>id << 2), line);
+  store<u32>(idTable + (<usize>idSlot << 3), h);
+  store<i32>(idTable + (<usize>idSlot << 3), id, 4);
+  return id;
+}
+
+/** Whether bytes [at, at + length) make a CSV cell that needs no quotes, joined with others by "; ". */
+function plainCell(at: usize, length: i32): bool {
+  for (let k = 0; k < length; k++) {
+    const c = byte(at + <usize>k);
+    if (c < 0x21 || c > 0x7e || c == QUOTE || c == 0x2c) return false;
+  }
+  return true;
+}
+
+/**
+ * Where JavaScript writes the bytes of an id (`length` of them) to look it up (idFound) or keep it
+ * (idClaim): the end of the pool; 0 when they do not fit (needIdBytes, grow, and ask again).
+ */
+export function idScratch(length: i32): usize {
+  return idPoolUsed + length <= idPoolCapacity ? idPool + <usize>idPoolUsed : 0;
+}
+
+/** The number of the id JavaScript wrote at idScratch(length), or −1. */
+export function idFound(length: i32): i32 {
+  const at = idPool + <usize>idPoolUsed;
+  return idFind(at, length, hashOf(at, length) | 1);
+}
+
+/**
+ * Keeps the id JavaScript wrote at idScratch(length) as accepted on `line` and returns its number; −1 when it
+ * was accepted before; −2 when there is no room for another id (grow, write it again, and ask again).
+ */
+export function idClaim(length: i32, line: i32): i32 {
+  const at = idPool + <usize>idPoolUsed;
+  const h = hashOf(at, length) | 1;
+  if (idFind(at, length, h) >= 0) return -1;
+  if (idCount >= idCapacity) return -2;
+  return idInsert(at, length, h, line, plainCell(at, length));
 }
 
 /**
@@ -569,6 +728,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
     let photo = -1;
     let idFrom: usize = 0;
     let idTo: usize = 0;
+    let idPlain = true;
     for (let col = 0; ; col++) {
       const fieldStart = i;
       let b = byte(i);
@@ -636,6 +796,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
               ok = false;
               break;
             }
+            if (c == 0x2c) idPlain = false;
           }
           if (!ok) break;
           idFrom = fieldStart;
@@ -698,7 +859,19 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
     // The record id is checked last, by JavaScript (it keeps the ids of every file): it is told where the id
     // is, gives its number, and the row is read again.
     let recordId = -1;
-    if (idTo > idFrom) {
+    let idHash: u32 = 0;
+    const idLength = <i32>(idTo - idFrom);
+    if (idLength > 0 && ownIds) {
+      idHash = hashOf(idFrom, idLength) | 1;
+      if (idFind(idFrom, idLength, idHash) >= 0) break; // accepted before: the general path rejects it
+      if (idCount >= idCapacity || idPoolUsed + idLength > idPoolCapacity) {
+        idNeed = idLength;
+        status = NEED_ROOM;
+        break;
+      }
+      // Kept once the row is (its finding may need room first).
+      recordId = idCount;
+    } else if (idLength > 0) {
       if (givenAt != <i32>(pos - base)) {
         status = NEED_ID;
         eventStart = <i32>(idFrom - base);
@@ -715,6 +888,7 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
       status = NEED_ROOM;
       break;
     }
+    if (ownIds && idLength > 0) idInsert(idFrom, idLength, idHash, line, idPlain);
     if (month >= 0) markMonth(month);
     overrideCount = 0;
     givenAt = -1;

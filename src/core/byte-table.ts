@@ -82,6 +82,24 @@ export class ByteTable {
     return this.poolUsed - length;
   }
 
+  /** Takes `bytes` as the pool (keys are then put in with index()); only while it holds nothing. */
+  adoptPool(bytes: Uint8Array): void {
+    if (this.poolUsed > 0 || this.count > 0) throw new Error('internal: a pool taken over by a table in use');
+    if (bytes.length > this.pool.length) this.pool = new Uint8Array(bytes.length * 2);
+    this.pool.set(bytes);
+    this.poolUsed = bytes.length;
+  }
+
+  /** Stores a key whose bytes are in the pool already (see adoptPool) in the slot slotOf() gave. */
+  index(slot: number, hash: number, start: number, length: number, value: number): void {
+    const at = slot << 2;
+    this.slots[at] = hash + 1;
+    this.slots[at + 1] = start;
+    this.slots[at + 2] = length;
+    this.slots[at + 3] = value;
+    if (++this.count * 2 > this.slots.length >> 2) this.grow();
+  }
+
   /** The pool every key's bytes are in, at the offsets add() returned; valid until the next add(). */
   get keyPool(): Uint8Array {
     return this.pool;

@@ -119,6 +119,24 @@ export type RowOutcome =
   | { rejected: RejectedRow };
 
 /**
+ * Where a file's record ids are kept while the fused reader reads it (its module checks them itself; see
+ * FastRows): the duplicate check asks it, then takes them over (RecordChecker.adoptIds).
+ */
+export interface IdKeeper {
+  findId(bytes: Uint8Array, start: number, end: number): number;
+  claimIdBytes(bytes: Uint8Array, start: number, end: number, line: number): number;
+  idLine(id: number): number;
+}
+
+/** Ids as a keeper hands them over: per id its start in `pool` and its length (~length when not a plain CSV cell), and its line. */
+export interface KeptIdList {
+  count: number;
+  keys: Int32Array;
+  lines: Int32Array;
+  pool: Uint8Array;
+}
+
+/**
  * Record ids seen, by their UTF-8 bytes, with where each was first accepted (its line and file number). A
  * month with ids checks and remembers one per row; a Map of a million strings cost ~0.5 µs a row in lookups
  * and a string per entry.
@@ -137,27 +155,34 @@ class RecordIds implements RecordIdNames {
    */
   private keys = new Int32Array(2 << 11);
   longestBytes = 0;
+  /** Entries; those from `indexed` on were taken over (see adopt) and are not in the table yet. */
+  count = 0;
+  private indexed = 0;
+  /** While a file's ids are kept elsewhere (see keepIn): where, and that file's number. */
+  private keeper: IdKeeper | undefined;
+  private keeperFile = -1;
   private readonly encoded = new Uint8Array(1 << 10);
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
   /** The entry of the id spelt by bytes[start, end), or −1. */
   find(bytes: Uint8Array, start: number, end: number): number {
+    if (this.keeper) return this.keeper.findId(bytes, start, end);
+    if (this.indexed < this.count) this.index();
     const slot = this.table.slotOf(hashBytes(bytes, start, end), bytes, start, end);
     return this.table.holds(slot) ? this.table.value(slot) : -1;
   }
 
   /** Remembers an id not yet remembered and returns its new entry; −1 (nothing changed) when it is remembered. */
   claim(bytes: Uint8Array, start: number, end: number, line: number, file: number): number {
+    if (this.keeper) return this.keeper.claimIdBytes(bytes, start, end, line);
+    if (this.indexed < this.count) this.index();
     const hash = hashBytes(bytes, start, end);
     const slot = this.table.slotOf(hash, bytes, start, end);
     if (this.table.holds(slot)) return -1;
-    const entry = this.table.size;
-    if (entry === this.lines.length) {
-      this.lines = grown(this.lines);
-      this.fileNumbers = grown(this.fileNumbers);
-      this.keys = grown(this.keys);
-    }
+    const entry = this.count++;
+    this.indexed = this.count;
+    this.room(this.count);
     this.lines[entry] = line;
     this.fileNumbers[entry] = file;
     this.keys[2 * entry] = this.table.add(slot, hash, bytes, start, end, entry);
@@ -166,7 +191,65 @@ class RecordIds implements RecordIdNames {
     return entry;
   }
 
+  /** Room for `entries` entries. */
+  private room(entries: number): void {
+    if (entries <= this.lines.length) return;
+    let size = this.lines.length;
+    while (size < entries) size *= 2;
+    this.lines = grown(this.lines, size);
+    this.fileNumbers = grown(this.fileNumbers, size);
+    this.keys = grown(this.keys, 2 * size);
+  }
+
+  /** Puts the entries taken over into the table (when an id is next looked up: often never). */
+  private index(): void {
+    const { keys, table } = this;
+    const pool = table.keyPool;
+    for (let entry = this.indexed; entry < this.count; entry++) {
+      const start = keys[2 * entry]!;
+      const kept = keys[2 * entry + 1]!;
+      const end = start + (kept < 0 ? ~kept : kept);
+      const hash = hashBytes(pool, start, end);
+      table.index(table.slotOf(hash, pool, start, end), hash, start, end - start, entry);
+    }
+    this.indexed = this.count;
+  }
+
+  /**
+   * Checks and keeps the ids of file number `file` in `keeper` until adopt() takes them over; numbered there
+   * as they will be here. Only while none is held here.
+   */
+  keepIn(keeper: IdKeeper, file: number): void {
+    if (this.count > 0 || this.keeper) throw new Error('internal: record ids kept in two places');
+    this.keeper = keeper;
+    this.keeperFile = file;
+  }
+
+  /** Whether ids are held here or kept elsewhere. */
+  get holdsAny(): boolean {
+    return this.count > 0 || this.keeper !== undefined;
+  }
+
+  /** Takes over the ids `keeper` kept (as it numbered them) and checks here from now on. */
+  adopt(kept: KeptIdList): void {
+    const file = this.keeperFile;
+    this.keeper = undefined;
+    if (this.count > 0) throw new Error('internal: record ids taken over after others');
+    this.room(kept.count);
+    this.keys.set(kept.keys.subarray(0, 2 * kept.count));
+    this.lines.set(kept.lines.subarray(0, kept.count));
+    this.fileNumbers.fill(file, 0, kept.count);
+    this.table.adoptPool(kept.pool);
+    for (let entry = 0; entry < kept.count; entry++) {
+      const length = kept.keys[2 * entry + 1]!;
+      if ((length < 0 ? ~length : length) > this.longestBytes) this.longestBytes = length < 0 ? ~length : length;
+    }
+    this.count = kept.count;
+    this.indexed = 0;
+  }
+
   writeSorted(numbers: Int32Array, out: Uint8Array, at: number, separator: Uint8Array): number {
+    if (this.keeper) throw new Error('internal: record ids written while kept elsewhere');
     const keys = this.keys;
     for (let i = 0; i < numbers.length; i++) if (keys[2 * numbers[i]! + 1]! < 0) return -1;
     const pool = this.table.keyPool;
@@ -196,6 +279,7 @@ class RecordIds implements RecordIdNames {
   }
 
   textOf(entry: number): string {
+    if (this.keeper) throw new Error('internal: record ids named while kept elsewhere');
     const length = this.keys[2 * entry + 1]!;
     const bytes = this.table.poolBytes(this.keys[2 * entry]!, length < 0 ? ~length : length);
     if (bytes[0] === 0xff) {
@@ -226,11 +310,11 @@ class RecordIds implements RecordIdNames {
   }
 
   line(entry: number): number {
-    return this.lines[entry]!;
+    return this.keeper ? this.keeper.idLine(entry) : this.lines[entry]!;
   }
 
   fileNumber(entry: number): number {
-    return this.fileNumbers[entry]!;
+    return this.keeper ? this.keeperFile : this.fileNumbers[entry]!;
   }
 }
 
@@ -255,8 +339,8 @@ function wellFormed(text: string): boolean {
   return true;
 }
 
-function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2);
+function grown(array: Int32Array<ArrayBuffer>, size = array.length * 2): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(size);
   bigger.set(array);
   return bigger;
 }
@@ -296,6 +380,10 @@ export class RecordChecker {
    * −1, remembering nothing, when it was accepted before (the row is then the general path's to reject).
    */
   claimBytes(bytes: Uint8Array, start: number, end: number, file: string, line: number): number {
+    return this.ids.claim(bytes, start, end, line, this.fileNumber(file));
+  }
+
+  private fileNumber(file: string): number {
     if (file !== this.lastFile) {
       let number = this.fileNumbers.get(file);
       if (number === undefined) {
@@ -306,7 +394,25 @@ export class RecordChecker {
       this.lastFile = file;
       this.lastFileNumber = number;
     }
-    return this.ids.claim(bytes, start, end, line, this.lastFileNumber);
+    return this.lastFileNumber;
+  }
+
+  /** Whether any record id was accepted yet (or is kept elsewhere). */
+  get holdsIds(): boolean {
+    return this.ids.holdsAny;
+  }
+
+  /**
+   * Lets `keeper` check and keep the ids of `file` (the fused reader's module, which then needs no call per
+   * row) until adoptIds() takes them over; only while no id was accepted before (see holdsIds).
+   */
+  keepIdsIn(keeper: IdKeeper, file: string): void {
+    this.ids.keepIn(keeper, this.fileNumber(file));
+  }
+
+  /** Takes over the ids a keeper kept (see keepIdsIn): checked here from now on. */
+  adoptIds(kept: KeptIdList): void {
+    this.ids.adopt(kept);
   }
 
   private lastFile: string | undefined;

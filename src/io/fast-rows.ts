@@ -50,7 +50,18 @@ interface FusedExports {
   setup(
     sites: number, items: number, places: number, inputBytes: number, columns: number, delimiter: number, period: number,
     textSlots: number, poolBytes: number, pairSlots: number, firstSlots: number, firstBlocks: number, recordIds: number,
+    keepIds: number, firstIds: number, firstIdBytes: number,
   ): number;
+  needIdBytes(length: number): void;
+  idKeysAddress(): number;
+  idLinesAddress(): number;
+  idPoolAddress(): number;
+  idsHeld(): number;
+  idBytesHeld(): number;
+  idLine(id: number): number;
+  idScratch(length: number): number;
+  idFound(length: number): number;
+  idClaim(length: number, line: number): number;
   grownEnd(): number;
   grow(): void;
   inputAddress(): number;
@@ -99,6 +110,9 @@ const PAIR_SLOTS = 1 << 14;
 /** Aggregates and blocks of 16 lines it has room for at first; doubled as needed. */
 const FIRST_SLOTS = 4096;
 const FIRST_BLOCKS = 4096;
+/** Record ids of a file it keeps itself, and their bytes, it has room for at first; doubled as needed. */
+const FIRST_IDS = 1 << 15;
+const FIRST_ID_BYTES = 1 << 19;
 /**
  * Most (site, place) cells a rule set may have for the module (a cell a pair, four bytes each, for every
  * site): 2^22 (a province of 60,000 sites with up to 69 items in a category fits). Even with an aggregate
@@ -166,6 +180,20 @@ export interface FastRowsSetup {
    * when it was accepted before.
    */
   claimId?: (bytes: Uint8Array, start: number, end: number, line: number) => number;
+  /**
+   * With a record_id column: whether the module keeps the file's ids itself (the reader's duplicate check holds
+   * none yet): then the check asks it (findId, claimIdBytes) and takes them over at the end (takeIds).
+   */
+  keepIds?: boolean;
+}
+
+/** A file's record ids as the module kept them (see FastRows.takeIds). */
+export interface KeptIds {
+  count: number;
+  /** Per id: start in `pool` and length (~length when not a plain CSV cell). */
+  keys: Int32Array;
+  lines: Int32Array;
+  pool: Uint8Array;
 }
 
 /** Each item's place among its category's items, and the most items a category has (as the collector numbers them). */
@@ -218,12 +246,15 @@ export class FastRows implements RowRun, FindingSink {
   private readonly itemPlace: Int32Array;
   private readonly placesPerSite: number;
   private readonly withIds: boolean;
+  /** Whether the module keeps this file's ids (until takeIds hands them over). */
+  private keepingIds: boolean;
 
   constructor(private readonly setup: FastRowsSetup) {
     const { itemPlace, placesPerSite } = placesOf(setup.itemCategory);
     this.itemPlace = itemPlace;
     this.placesPerSite = placesPerSite;
     this.withIds = setup.roles.includes(Role.RecordId);
+    this.keepingIds = this.withIds && setup.keepIds === true;
     if (this.withIds && !setup.claimId) throw new Error('internal: a record_id column and no one to check its ids');
   }
 
@@ -240,6 +271,7 @@ export class FastRows implements RowRun, FindingSink {
     this.growTo(wasm.setup(
       setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
       setup.period, TEXT_SLOTS, POOL_BYTES, PAIR_SLOTS, FIRST_SLOTS, FIRST_BLOCKS, this.withIds ? 1 : 0,
+      this.keepingIds ? 1 : 0, FIRST_IDS, FIRST_ID_BYTES,
     ));
     const bytes = this.bytes;
     const int32 = new Int32Array(wasm.memory.buffer);
@@ -331,6 +363,59 @@ export class FastRows implements RowRun, FindingSink {
     this.accepted += taken;
     setup.counter.rows += taken;
     return this.from + pos;
+  }
+
+  /** Writes the bytes of an id where the module looks ids up (see idScratch); returns false when it has no room. */
+  private writeId(bytes: Uint8Array, start: number, end: number): boolean {
+    if (!this.ready) this.start();
+    let at = this.wasm.idScratch(end - start);
+    if (at === 0) {
+      this.wasm.needIdBytes(end - start);
+      this.moreRoom();
+      at = this.wasm.idScratch(end - start);
+    }
+    this.bytes.set(bytes.subarray(start, end), at);
+    return true;
+  }
+
+  /** While the module keeps the file's ids: the number of the id spelt by bytes[start, end), or −1. */
+  findId(bytes: Uint8Array, start: number, end: number): number {
+    this.writeId(bytes, start, end);
+    return this.wasm.idFound(end - start);
+  }
+
+  /** While the module keeps the file's ids: claims an id accepted on `line` (as RecordChecker.claimBytes). */
+  claimIdBytes(bytes: Uint8Array, start: number, end: number, line: number): number {
+    for (;;) {
+      this.writeId(bytes, start, end);
+      const id = this.wasm.idClaim(end - start, line);
+      if (id !== -2) return id;
+      this.moreRoom();
+    }
+  }
+
+  /** The line of an id the module keeps. */
+  idLine(id: number): number {
+    return this.wasm.idLine(id);
+  }
+
+  /**
+   * The ids the module kept for this file, copied out; from now on (a part read later) it asks the duplicate
+   * check for each one instead. Undefined when it kept none.
+   */
+  takeIds(): KeptIds | undefined {
+    if (!this.keepingIds) return undefined;
+    this.keepingIds = false;
+    if (!this.ready) return { count: 0, keys: new Int32Array(0), lines: new Int32Array(0), pool: new Uint8Array(0) };
+    const wasm = this.wasm;
+    const buffer = wasm.memory.buffer;
+    const count = wasm.idsHeld();
+    return {
+      count,
+      keys: new Int32Array(buffer.slice(wasm.idKeysAddress(), wasm.idKeysAddress() + count * 8)),
+      lines: new Int32Array(buffer.slice(wasm.idLinesAddress(), wasm.idLinesAddress() + count * 4)),
+      pool: new Uint8Array(buffer.slice(wasm.idPoolAddress(), wasm.idPoolAddress() + wasm.idBytesHeld())),
+    };
   }
 
   private carryLarge(): void {

@@ -513,6 +513,8 @@ export class RecordsReader {
     };
     /** Hands the fused reader's findings over: to the collector, after all it has from this file, or kept. */
     const handOver = () => {
+      const kept = fast?.takeIds();
+      if (kept) checker.adoptIds(kept);
       const made = fast?.part();
       if (made === undefined) return;
       if (this.keepParts) this.keptParts.push(made);
@@ -575,9 +577,12 @@ export class RecordsReader {
         fast = new FastRows({
           delimiter, roles, siteIds, itemCodes, siteCategory, itemCategory, period, texts: texts!,
           textList: () => collector.textList, months: monthNumbers, counter, maxRows,
-          // The duplicate check keeps every file's ids: the module asks it for each row with an id.
+          // The duplicate check keeps every file's ids. Until it holds some, the module keeps the file's own and
+          // the check asks it; else the module asks the check for each row with an id.
           claimId: (bytes, start, end, line) => checker.claimBytes(bytes, start, end, display, line),
+          keepIds: idCol >= 0 && !checker.holdsIds,
         });
+        if (idCol >= 0 && !checker.holdsIds) checker.keepIdsIn(fast, display);
         sink = fast;
         return fast;
       },

@@ -311,6 +311,32 @@ describe('the fused reader with many aggregates', () => {
   });
 });
 
+describe('the fused reader keeping a file\'s record ids', () => {
+  // The module keeps the ids of the first file with ids itself (room for 32,768 ids and 512 KiB of their
+  // bytes at first); rows it leaves to the general path are checked against them through it.
+  it.each([
+    ['long ids, some rows left to the general path', (i: number) => (i % 11 === 0 ? '"备注,引号"' : '')],
+    ['every row left to the general path', () => '"备注,引号"'],
+  ])('past its first room, as the general checks do (%s)', async (_name, noteOf) => {
+    const dir = tempDir();
+    const lines = ['record_id,site_id,item_code,count,date,note'];
+    for (let i = 0; i < 40_000; i++) {
+      // Ids of 5 to ~120 bytes; now and then one given before, thousands of rows back, or a cleaned one.
+      const id = i % 499 === 0 && i >= 3000 ? `K${i - 3000}-${'x'.repeat((i - 3000) % 113)}` : i % 1997 === 0 ? ` K${i}` : `K${i}-${'x'.repeat(i % 113)}`;
+      const site = ['S01', 'S02', 'S03'][i % 3]!;
+      const item = { S01: 'C01-01', S02: 'C01-03', S03: 'C01-02' }[site]!;
+      lines.push(`${id},${site},${item},${(i % 3) + 1},2026-10-${String((i % 28) + 1).padStart(2, '0')},${noteOf(i)}`);
+    }
+    const file = path.join(dir, 'ids.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const general = await read(file, true, { period: '2026-10', keepRejected: 1000 });
+    const fast = await read(file, false, { period: '2026-10', keepRejected: 1000 });
+    expect(fast.rejected.length).toBeGreaterThan(70);
+    expect(fast.aggregates.reduce((n, a) => n + a.sources.length, 0)).toBeGreaterThan(39_000);
+    expect(fast).toEqual(general);
+  });
+});
+
 describe('the fused reader and the files it leaves alone', () => {
   it('leaves a file whose lines end in CR alone to the tokenizer, row for row as the general checks read it', async () => {
     // Excel for Mac's "CSV (Macintosh)": no LF anywhere, so no row the module could take. (Each row start
