@@ -89,6 +89,7 @@ let idsBase: usize = 0;
 let ownIds: bool = false;
 let idKeys: usize = 0;
 let idLines: usize = 0;
+let idHashes: usize = 0;
 let idPool: usize = 0;
 let idTable: usize = 0;
 let idCount: i32 = 0;
@@ -241,13 +242,18 @@ function place(slotRoom: i32, blockRoom: i32, idRoom: i32, idPoolRoom: i32, assi
   // The file's own ids: their keys, lines and bytes, then the table (made again, never moved).
   const idKeysAt = at;
   const idLinesAt = ownIds ? align(idKeysAt + (<usize>idRoom << 3)) : at;
-  const idPoolAt = ownIds ? align(idLinesAt + (<usize>idRoom << 2)) : at;
+  const idHashesAt = ownIds ? align(idLinesAt + (<usize>idRoom << 2)) : at;
+  const idPoolAt = ownIds ? align(idHashesAt + (<usize>idRoom << 2)) : at;
   const idTableAt = ownIds ? align(idPoolAt + <usize>idPoolRoom) : at;
   if (ownIds) at = idTableAt + (<usize>idRoom << 4);
+  // A table that keeps its size is moved; one that grows is made again (see below).
+  const remakeTable = ownIds && move && idRoom != idCapacity;
   if (move) {
     const used = <usize>slotCount;
     if (ownIds) {
+      if (!remakeTable) memory.copy(idTableAt, idTable, <usize>idRoom << 4);
       memory.copy(idPoolAt, idPool, <usize>idPoolUsed);
+      memory.copy(idHashesAt, idHashes, <usize>idCount << 2);
       memory.copy(idLinesAt, idLines, <usize>idCount << 2);
       memory.copy(idKeysAt, idKeys, <usize>idCount << 3);
     }
@@ -274,18 +280,17 @@ function place(slotRoom: i32, blockRoom: i32, idRoom: i32, idPoolRoom: i32, assi
   if (ownIds) {
     idKeys = idKeysAt;
     idLines = idLinesAt;
+    idHashes = idHashesAt;
     idPool = idPoolAt;
     idTable = idTableAt;
   }
-  if (ownIds && move) {
-    // The table for idRoom ids, made again from the keys (it moved, or it grew). At setup the memory is new,
-    // and not yet grown to hold it: zero.
+  if (remakeTable) {
+    // The table for idRoom ids, made again from the ids' hashes. (At setup the memory is new, and not yet
+    // grown to hold it: zero.)
     memory.fill(idTable, 0, <usize>idRoom << 4);
     const mask = idRoom * 2 - 1;
     for (let id = 0; id < idCount; id++) {
-      const start = load<i32>(idKeys + (<usize>id << 3));
-      const stored = load<i32>(idKeys + (<usize>id << 3), 4);
-      const h = hashOf(idPool + <usize>start, stored < 0 ? ~stored : stored) | 1;
+      const h = load<u32>(idHashes + (<usize>id << 2));
       let slot = <i32>h & mask;
       while (load<u32>(idTable + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask;
       store<u32>(idTable + (<usize>slot << 3), h);
@@ -488,6 +493,7 @@ function idInsert(at: usize, length: i32, h: u32, line: i32, plain: bool): i32 {
   store<i32>(idKeys + (<usize>id << 3), start);
   store<i32>(idKeys + (<usize>id << 3), plain ? length : ~length, 4);
   store<i32>(idLines + (<usize>id << 2), line);
+  store<u32>(idHashes + (<usize>id << 2), h);
   store<u32>(idTable + (<usize>idSlot << 3), h);
   store<i32>(idTable + (<usize>idSlot << 3), id, 4);
   return id;
