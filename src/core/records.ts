@@ -191,6 +191,33 @@ class RecordIds implements RecordIdNames {
     return entry;
   }
 
+  /** Ids [0, orderedTo) rise in natural order with their numbers; orderedCheckedTo: how far that was looked at. */
+  private orderedTo = 0;
+  private orderedCheckedTo = 0;
+
+  /**
+   * Looks at whether the ids up to `entries` rise in natural order with their numbers, comparing each with
+   * the one before: in number order, which is their order in the pool (a pass through memory in order, unlike
+   * the ledger's, which takes each aggregate's ids from all over it).
+   */
+  private extendOrdered(entries: number): void {
+    const { keys } = this;
+    const pool = this.table.keyPool;
+    const end = Math.min(entries + (1 << 16), this.count);
+    let entry = this.orderedCheckedTo;
+    if (this.orderedTo === entry) {
+      for (entry = Math.max(entry, 1); entry < end; entry++) {
+        const a = entry - 1;
+        const aLength = keys[2 * a + 1]!;
+        const bLength = keys[2 * entry + 1]!;
+        if (aLength < 0 || bLength < 0) break;
+        if (compareNaturalBytes(pool, keys[2 * a]!, keys[2 * a]! + aLength, keys[2 * entry]!, keys[2 * entry]! + bLength) >= 0) break;
+      }
+      this.orderedTo = Math.min(entry, end);
+    }
+    this.orderedCheckedTo = Math.max(end, this.orderedCheckedTo);
+  }
+
   /** Room for `entries` entries. */
   private room(entries: number): void {
     if (entries <= this.lines.length) return;
@@ -251,15 +278,32 @@ class RecordIds implements RecordIdNames {
   writeSorted(numbers: Int32Array, out: Uint8Array, at: number, separator: Uint8Array): number {
     if (this.keeper) throw new Error('internal: record ids written while kept elsewhere');
     const keys = this.keys;
-    for (let i = 0; i < numbers.length; i++) if (keys[2 * numbers[i]! + 1]! < 0) return -1;
+    let highest = -1;
+    for (let i = 0; i < numbers.length; i++) {
+      const number = numbers[i]!;
+      if (keys[2 * number + 1]! < 0) return -1;
+      if (number > highest) highest = number;
+    }
     const pool = this.table.keyPool;
-    const compare = (x: number, y: number) =>
-      compareNaturalBytes(pool, keys[2 * x]!, keys[2 * x]! + keys[2 * x + 1]!, keys[2 * y]!, keys[2 * y]! + keys[2 * y + 1]!);
-    // Ids are mostly given in order: then nothing is sorted.
-    for (let i = 1; i < numbers.length; i++) {
-      if (compare(numbers[i - 1]!, numbers[i]!) > 0) {
-        numbers.sort(compare);
-        break;
+    if (highest >= this.orderedTo) this.extendOrdered(highest + 1);
+    if (highest < this.orderedTo) {
+      // Ids accepted so far rise in natural order with their numbers (record numbers usually do): ordered by
+      // number, without looking at their bytes.
+      for (let i = 1; i < numbers.length; i++) {
+        if (numbers[i - 1]! > numbers[i]!) {
+          numbers.sort();
+          break;
+        }
+      }
+    } else {
+      const compare = (x: number, y: number) =>
+        compareNaturalBytes(pool, keys[2 * x]!, keys[2 * x]! + keys[2 * x + 1]!, keys[2 * y]!, keys[2 * y]! + keys[2 * y + 1]!);
+      // Ids are mostly given in order: then nothing is sorted.
+      for (let i = 1; i < numbers.length; i++) {
+        if (compare(numbers[i - 1]!, numbers[i]!) > 0) {
+          numbers.sort(compare);
+          break;
+        }
       }
     }
     for (let i = 0; i < numbers.length; i++) {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { RecordChecker } from '../../src/core/records.js';
 import { FindingCollector, score, type ScoreOutput } from '../../src/core/score.js';
 import { readRecords } from '../../src/io/records.js';
 import { loadRules } from '../../src/io/rules.js';
@@ -52,14 +53,20 @@ describe('ledger.csv in chunks', () => {
     expectLedgerRows(Buffer.concat(handed.map((h) => h.copy)).toString('utf8'), scored);
   });
 
-  it('lists record ids written as bytes in the order and with the quoting the string way gives them', async () => {
+  it.each([
     // Ids in and out of natural order, ids CSV must quote, ids the reader cleans, and rows with no id.
+    ['mixed', (i: number) => {
+      const n = i % 2 === 0 ? i : 60_000 - i;
+      return i % 997 === 0 ? `"R,${n}"` : i % 1009 === 0 ? `Ｒ${n}` : i % 1013 === 0 ? '' : i % 3 === 0 ? `R-${n}.a` : `R-${n}`;
+    }],
+    // Ids rising with the rows (then sorted by number) until a stretch that falls.
+    ['rising', (i: number) => (i < 25_000 ? `R-${i}` : `R-${90_000 - i}`)],
+  ])('lists record ids written as bytes in the order and with the quoting the string way gives them (%s)', async (kind, idOf) => {
     const dir = tempDir();
     const lines = ['record_id,site_id,item_code,date'];
     for (let i = 0; i < 30_000; i++) {
       const [site, item] = PAIRS[(i * 7919) % 300]!;
-      const n = i % 2 === 0 ? i : 60_000 - i;
-      const id = i % 997 === 0 ? `"R,${n}"` : i % 1009 === 0 ? `Ｒ${n}` : i % 1013 === 0 ? '' : i % 3 === 0 ? `R-${n}.a` : `R-${n}`;
+      const id = idOf(i);
       lines.push(`${id},${site},${item},2026-10-01`);
     }
     const file = path.join(dir, 'ids.csv');
@@ -69,8 +76,56 @@ describe('ledger.csv in chunks', () => {
     const scored = score({ ruleSet, collector });
     const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
     expectLedgerRows(text, scored);
-    expect(text).toContain('"R,');
-    expect(text).toMatch(/; R-\d+\.a; /);
+    if (kind === 'mixed') {
+      expect(text).toContain('"R,');
+      expect(text).toMatch(/; R-\d+\.a; /);
+    }
+  });
+});
+
+describe('ledger.csv with record ids from two files', () => {
+  it('lists ids of two files, one in UTF-16, in order', async () => {
+    const dir = tempDir();
+    const rows = (from: number) => Array.from({ length: 5_000 }, (_, i) => {
+      const [site, item] = PAIRS[(i * 7919) % 200]!;
+      return `R-${from + i},${site},${item},2026-10-01`;
+    });
+    const a = path.join(dir, 'a.csv');
+    const b = path.join(dir, 'b.csv');
+    writeFileSync(a, `record_id,site_id,item_code,date\n${rows(1).join('\n')}\n`);
+    writeFileSync(b, Buffer.from(`\uFEFFrecord_id,site_id,item_code,date\n${rows(5_001).join('\n')}\n`, 'utf16le'));
+    const collector = new FindingCollector(ruleSet);
+    const read = await readRecords([a, b], ruleSet, { period: '2026-10' }, collector);
+    expect(read.fusedRows).toBe(10_000);
+    const scored = score({ ruleSet, collector });
+    const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
+    expectLedgerRows(text, scored);
+    expect(text).toMatch(/R-\d{1,4}; R-\d{4,5}/);
+  });
+});
+
+describe('ledger.csv with record ids given out of order', () => {
+  it('sorts an entry\'s ids when its sources come in another order than the ids were accepted', () => {
+    const checker = new RecordChecker(ruleSet, '2026-10');
+    const collector = new FindingCollector(ruleSet);
+    collector.useRecordIdNames(checker.names);
+    const bytes = new TextEncoder().encode(Array.from({ length: 300 }, (_, i) => `R-${i + 1}`).join(','));
+    const numbers: number[] = [];
+    for (let i = 0, start = 0; i < 300; i++) {
+      const end = bytes.indexOf(0x2c, start) < 0 ? bytes.length : bytes.indexOf(0x2c, start);
+      numbers.push(checker.claimBytes(bytes, start, end, 'a.csv', i + 2));
+      start = end + 1;
+    }
+    const [site, item] = PAIRS[0]!;
+    const file = collector.fileIndex('a.csv');
+    // Added from the last id to the first (and one other entry in order).
+    for (let i = 299; i >= 0; i--) collector.addFinding(collector.siteIndex.get(site)!, collector.itemIndex.get(item)!, 1, file, i + 2, numbers[i]!, -1, -1, -1);
+    const [site2, item2] = PAIRS[1]!;
+    for (let i = 0; i < 300; i += 7) collector.addFinding(collector.siteIndex.get(site2)!, collector.itemIndex.get(item2)!, 1, file, i + 2, numbers[i]!, -1, -1, -1);
+    const scored = score({ ruleSet, collector });
+    const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
+    expectLedgerRows(text, scored);
+    expect(text).toContain(Array.from({ length: 300 }, (_, i) => `R-${i + 1}`).join('; '));
   });
 });
 
