@@ -535,6 +535,22 @@ export function idClaim(length: i32, line: i32): i32 {
 }
 
 /**
+ * Whether any of `count` ids given as keys at `keysAt` (start in the pool at `poolAt`, length or ~length:
+ * as idKeys) is one this table holds: JavaScript asks before it takes on the ids of a part read by another
+ * thread after this one.
+ */
+export function idsCollide(keysAt: usize, poolAt: usize, count: i32): bool {
+  for (let id = 0; id < count; id++) {
+    const start = load<i32>(keysAt + (<usize>id << 3));
+    const kept = load<i32>(keysAt + (<usize>id << 3), 4);
+    const length = kept < 0 ? ~kept : kept;
+    const at = poolAt + <usize>start;
+    if (idFind(at, length, hashOf(at, length) | 1) >= 0) return true;
+  }
+  return false;
+}
+
+/**
  * The number JavaScript gave the record id of the row at input offset `rowStart` after scan() asked
  * (NEED_ID): it checked the id and remembered it as accepted there; −1 when it was accepted before (the row
  * is then left to the general path, which rejects it). scan() takes the row from there.

@@ -82,12 +82,18 @@ export class ByteTable {
     return this.poolUsed - length;
   }
 
-  /** Takes `bytes` as the pool (keys are then put in with index()); only while it holds nothing. */
-  adoptPool(bytes: Uint8Array): void {
-    if (this.poolUsed > 0 || this.count > 0) throw new Error('internal: a pool taken over by a table in use');
-    if (bytes.length > this.pool.length) this.pool = new Uint8Array(bytes.length * 2);
-    this.pool.set(bytes);
-    this.poolUsed = bytes.length;
+  /** Puts `bytes` at the end of the pool (keys are then put in with index()); returns where they start. */
+  appendPool(bytes: Uint8Array): number {
+    const start = this.poolUsed;
+    if (start + bytes.length > 0x7fffffff) throw new RangeError('more than 2 GiB of distinct keys in one table');
+    if (start + bytes.length > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, start + bytes.length));
+      pool.set(this.pool.subarray(0, start));
+      this.pool = pool;
+    }
+    this.pool.set(bytes, start);
+    this.poolUsed = start + bytes.length;
+    return start;
   }
 
   /** Stores a key whose bytes are in the pool already (see adoptPool) in the slot slotOf() gave. */
@@ -98,6 +104,11 @@ export class ByteTable {
     this.slots[at + 2] = length;
     this.slots[at + 3] = value;
     if (++this.count * 2 > this.slots.length >> 2) this.grow();
+  }
+
+  /** Bytes of the pool in use. */
+  get poolUsedBytes(): number {
+    return this.poolUsed;
   }
 
   /** The pool every key's bytes are in, at the offsets add() returned; valid until the next add(). */

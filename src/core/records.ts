@@ -257,6 +257,45 @@ class RecordIds implements RecordIdNames {
     return this.count > 0 || this.keeper !== undefined;
   }
 
+  /** Every id held, in number order (with its line; see KeptIdList): a worker hands its part's ids on this way. */
+  exportAll(): KeptIdList {
+    if (this.keeper) throw new Error('internal: record ids exported while kept elsewhere');
+    const count = this.count;
+    return { count, keys: this.keys.slice(0, 2 * count), lines: this.lines.slice(0, count), pool: this.table.keyPool.slice(0, this.table.poolUsedBytes) };
+  }
+
+  /**
+   * Takes on the ids another reader accepted after all held here (a worker's part of a file: ids `kept`, on
+   * lines `lineOffset` further on, of file number `file`), numbered from the returned base on; −1, taking
+   * nothing, when one of them, or one of `alsoChecked` (the ids of rows it rejected), was accepted here.
+   */
+  append(kept: KeptIdList, alsoChecked: readonly string[], file: number, lineOffset: number, check = true): number {
+    if (this.keeper) throw new Error('internal: record ids appended while kept elsewhere');
+    for (let entry = 0; check && entry < kept.count; entry++) {
+      const start = kept.keys[2 * entry]!;
+      const length = kept.keys[2 * entry + 1]!;
+      if (this.find(kept.pool, start, start + (length < 0 ? ~length : length)) >= 0) return -1;
+    }
+    for (const id of check ? alsoChecked : []) {
+      const bytes = this.bytesOf(id);
+      if (this.find(bytes, 0, bytes.length) >= 0) return -1;
+    }
+    const base = this.count;
+    const poolBase = this.table.appendPool(kept.pool);
+    this.room(base + kept.count);
+    for (let entry = 0; entry < kept.count; entry++) {
+      const length = kept.keys[2 * entry + 1]!;
+      this.keys[2 * (base + entry)] = kept.keys[2 * entry]! + poolBase;
+      this.keys[2 * (base + entry) + 1] = length;
+      this.lines[base + entry] = kept.lines[entry]! + lineOffset;
+      if ((length < 0 ? ~length : length) > this.longestBytes) this.longestBytes = length < 0 ? ~length : length;
+    }
+    this.fileNumbers.fill(file, base, base + kept.count);
+    // Put into the table when an id is next looked up (see index).
+    this.count = base + kept.count;
+    return base;
+  }
+
   /** Takes over the ids `keeper` kept (as it numbered them) and checks here from now on. */
   adopt(kept: KeptIdList): void {
     const file = this.keeperFile;
@@ -266,7 +305,8 @@ class RecordIds implements RecordIdNames {
     this.keys.set(kept.keys.subarray(0, 2 * kept.count));
     this.lines.set(kept.lines.subarray(0, kept.count));
     this.fileNumbers.fill(file, 0, kept.count);
-    this.table.adoptPool(kept.pool);
+    // The keeper's ids start at 0 in its pool: so they do here (nothing is held yet).
+    if (this.table.appendPool(kept.pool) !== 0) throw new Error('internal: record ids taken over after others');
     for (let entry = 0; entry < kept.count; entry++) {
       const length = kept.keys[2 * entry + 1]!;
       if ((length < 0 ? ~length : length) > this.longestBytes) this.longestBytes = length < 0 ? ~length : length;
@@ -457,6 +497,36 @@ export class RecordChecker {
   /** Takes over the ids a keeper kept (see keepIdsIn): checked here from now on. */
   adoptIds(kept: KeptIdList): void {
     this.ids.adopt(kept);
+  }
+
+  /** Ids given as text, laid out as a keeper hands ids over (their lines 0): to be checked by one. */
+  idList(ids: readonly string[]): KeptIdList {
+    const spelt = ids.map((id) => this.ids.bytesOf(id).slice());
+    const keys = new Int32Array(2 * ids.length);
+    const pool = new Uint8Array(spelt.reduce((n, bytes) => n + bytes.length, 0));
+    let at = 0;
+    spelt.forEach((bytes, i) => {
+      pool.set(bytes, at);
+      keys[2 * i] = at;
+      keys[2 * i + 1] = bytes.length;
+      at += bytes.length;
+    });
+    return { count: ids.length, keys, lines: new Int32Array(ids.length), pool };
+  }
+
+  /** Every record id accepted, with its line, in the order accepted (a worker hands its part's on this way). */
+  exportIds(): KeptIdList {
+    return this.ids.exportAll();
+  }
+
+  /**
+   * Takes on the ids a worker accepted in the part of `file` after this thread's (see RecordIds.append):
+   * the base their numbers are counted from here, or −1 when one of them, or of `alsoChecked`, was accepted
+   * here (the part must then be read here, which finds the duplicates). Without `check`, the caller has
+   * made sure none was.
+   */
+  appendIds(kept: KeptIdList, alsoChecked: readonly string[], file: string, lineOffset: number, check: boolean): number {
+    return this.ids.append(kept, alsoChecked, this.fileNumber(file), lineOffset, check);
   }
 
   private lastFile: string | undefined;

@@ -80,8 +80,9 @@ interface Segment {
   /** Added to each line. */
   offset: number;
   file: number;
-  /** Record-id numbers laid out as the lines are (see CollectedPart.recordIds). */
+  /** Record-id numbers laid out as the lines are (see CollectedPart.recordIds), each plus `idOffset`. */
   recordIds?: Int32Array[];
+  idOffset: number;
 }
 
 /**
@@ -654,9 +655,9 @@ export class FindingCollector implements FindingSink {
 
   /**
    * Adds a part read elsewhere (all of it from one file, after everything added so far from that file),
-   * its lines shifted by `lineOffset`.
+   * its lines shifted by `lineOffset` and its record-id numbers by `idOffset` (see useRecordIdNames).
    */
-  importPart(part: CollectedPart, file: number, lineOffset: number): void {
+  importPart(part: CollectedPart, file: number, lineOffset: number, idOffset = 0): void {
     part.visited.forEach((flag, site) => {
       if (flag) this.visited[site] = 1;
     });
@@ -690,7 +691,7 @@ export class FindingCollector implements FindingSink {
       const size = part.sizes[k]!;
       if (size > 0) {
         const segments = this.segments[slot] ?? (this.segments[slot] = []);
-        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file, recordIds: part.recordIds });
+        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file, recordIds: part.recordIds, idOffset });
         this.imported[slot]! += size;
       }
       for (let kind = 0; kind < 3; kind++) {
@@ -829,7 +830,10 @@ export class FindingCollector implements FindingSink {
     ids.set(own);
     let at = this.sizes[aggregate.index]!;
     for (const segment of this.segments[aggregate.index] ?? []) {
-      if (segment.recordIds) copyChain(segment.recordIds, segment.blockNext, segment.head, segment.size, ids, at, 0);
+      if (segment.recordIds) {
+        copyChain(segment.recordIds, segment.blockNext, segment.head, segment.size, ids, at, 0);
+        if (segment.idOffset !== 0) for (let i = at; i < at + segment.size; i++) if (ids[i]! >= 0) ids[i]! += segment.idOffset;
+      }
       at += segment.size;
     }
     return ids;

@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCK_LINES, MAX_CARRIED_VALUES, SLAB_BLOCKS, type CollectedPart, type FindingSink } from '../core/score.js';
+import type { IdKeeper, KeptIdList } from '../core/records.js';
 import type { RowRun } from './csv.js';
 import type { ByteTexts } from './row-bytes.js';
 
@@ -62,6 +63,7 @@ interface FusedExports {
   idScratch(length: number): number;
   idFound(length: number): number;
   idClaim(length: number, line: number): number;
+  idsCollide(keysAt: number, poolAt: number, count: number): number;
   grownEnd(): number;
   grow(): void;
   inputAddress(): number;
@@ -187,14 +189,6 @@ export interface FastRowsSetup {
   keepIds?: boolean;
 }
 
-/** A file's record ids as the module kept them (see FastRows.takeIds). */
-export interface KeptIds {
-  count: number;
-  /** Per id: start in `pool` and length (~length when not a plain CSV cell). */
-  keys: Int32Array;
-  lines: Int32Array;
-  pool: Uint8Array;
-}
 
 /** Each item's place among its category's items, and the most items a category has (as the collector numbers them). */
 function placesOf(itemCategory: Int32Array): { itemPlace: Int32Array; placesPerSite: number } {
@@ -225,7 +219,7 @@ function plainId(id: string): boolean {
  * The fused reader of one file (or one part of it) and the findings it holds until part() hands them over.
  * Also the sink the general path adds that file's findings to, so that the part has them all in line order.
  */
-export class FastRows implements RowRun, FindingSink {
+export class FastRows implements RowRun, FindingSink, IdKeeper {
   lines = 0;
   /** Rows read and accepted by the fast path, in all calls. */
   accepted = 0;
@@ -248,6 +242,8 @@ export class FastRows implements RowRun, FindingSink {
   private readonly withIds: boolean;
   /** Whether the module keeps this file's ids (until takeIds hands them over). */
   private keepingIds: boolean;
+  /** Whether the module instance still holds the ids takeIds handed over (see collides). */
+  private idsStillHeld = false;
 
   constructor(private readonly setup: FastRowsSetup) {
     const { itemPlace, placesPerSite } = placesOf(setup.itemCategory);
@@ -267,6 +263,7 @@ export class FastRows implements RowRun, FindingSink {
   private start(): void {
     const { setup } = this;
     const wasm = new WebAssembly.Instance(fusedModule()!).exports as unknown as FusedExports;
+    this.idsStillHeld = false;
     this.wasm = wasm;
     this.growTo(wasm.setup(
       setup.siteIds.length, setup.itemCodes.length, this.placesPerSite, INPUT_BYTES, setup.roles.length, setup.delimiter,
@@ -403,19 +400,39 @@ export class FastRows implements RowRun, FindingSink {
    * The ids the module kept for this file, copied out; from now on (a part read later) it asks the duplicate
    * check for each one instead. Undefined when it kept none.
    */
-  takeIds(): KeptIds | undefined {
+  takeIds(): KeptIdList | undefined {
     if (!this.keepingIds) return undefined;
     this.keepingIds = false;
     if (!this.ready) return { count: 0, keys: new Int32Array(0), lines: new Int32Array(0), pool: new Uint8Array(0) };
     const wasm = this.wasm;
     const buffer = wasm.memory.buffer;
     const count = wasm.idsHeld();
+    this.idsStillHeld = true;
     return {
       count,
       keys: new Int32Array(buffer.slice(wasm.idKeysAddress(), wasm.idKeysAddress() + count * 8)),
       lines: new Int32Array(buffer.slice(wasm.idLinesAddress(), wasm.idLinesAddress() + count * 4)),
       pool: new Uint8Array(buffer.slice(wasm.idPoolAddress(), wasm.idPoolAddress() + wasm.idBytesHeld())),
     };
+  }
+
+  /**
+   * After takeIds, until this reader reads on: whether any of the ids `kept` (laid out as KeptIdList) is one
+   * it handed over, checked in the module's table; undefined when that table is gone.
+   */
+  collides(kept: KeptIdList): boolean | undefined {
+    if (!this.idsStillHeld) return undefined;
+    const memory = this.wasm.memory;
+    // Room past everything the module uses, for the ids to check (the instance is not used for reading again).
+    const at = memory.buffer.byteLength;
+    const keysAt = at + Math.ceil(kept.pool.length / 8) * 8;
+    const end = keysAt + kept.keys.byteLength;
+    if (end > 2 ** 31) return undefined;
+    memory.grow(Math.ceil((end - at) / PAGE));
+    const bytes = new Uint8Array(memory.buffer);
+    bytes.set(kept.pool, at);
+    new Int32Array(memory.buffer, keysAt, kept.keys.length).set(kept.keys);
+    return this.wasm.idsCollide(keysAt, at, kept.count) !== 0;
   }
 
   private carryLarge(): void {

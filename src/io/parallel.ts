@@ -7,8 +7,10 @@
 // - both parts must agree on the encoding (or the first be plain ASCII so far);
 // - the worker's part must have no file-level problem (bad bytes, malformed CSV): those are reported by
 //   reading on, which stops where the file goes wrong, as a sequential read does;
-// - files with a record_id column are not split (duplicate ids must be found across the whole file), nor
-//   UTF-16 files, nor files whose header has a quote.
+// - with a record_id column, no id the worker accepted, nor one of a row it rejected, may have been accepted
+//   by this thread (in its part or an earlier file): then a row of the worker's would be a duplicate that it
+//   could not know of;
+// - UTF-16 files are not split, nor files whose header has a quote.
 // The file's SHA-256 is made once it is read, by the worker (done with its part) hashing every byte in order
 // while this thread scores and writes (see readRecords); it must be of as many bytes as the two parts. Both
 // threads and the hash read through the one descriptor readRecords opened, so the parts and the hash are all
@@ -16,7 +18,7 @@
 
 import { fstatSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { mapHeader, type RejectedRow } from '../core/records.js';
+import { mapHeader, type KeptIdList, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector } from '../core/score.js';
 import type { EncodingName } from './decode.js';
 import { displayPath } from './paths.js';
@@ -51,6 +53,9 @@ interface PartResult {
   months: string[];
   fileDiagnostics: Diagnostic[];
   part: CollectedPart;
+  /** With a record_id column: the ids the worker accepted, and those of the rows it rejected. */
+  ids?: KeptIdList;
+  rejectedIds?: string[];
 }
 
 /** Reads up to `length` bytes at `position` (synchronously: two small reads, not worth the thread pool's round trips). */
@@ -150,7 +155,7 @@ export async function startSecondPart(
   const fields = headerFields(header, delimiter);
   if (!fields) return undefined;
   const mapped = mapHeader(fields, displayPath(file), 1);
-  if (!mapped.map || mapped.map.recordId !== undefined) return undefined;
+  if (!mapped.map) return undefined;
 
   const cut = new SharedCut();
   // A share set in the environment fixes the cut in advance, so that tests know where a file splits.
@@ -223,19 +228,36 @@ export async function startSecondPart(
         void stop();
         return undefined;
       }
-      taken = true;
       // The worker numbered its rows from 2 (its borrowed header being line 1).
       const offset = state.line - 2;
       const display = displayPath(file);
-      collector.importPart(b.part, collector.fileIndex(display), offset);
+      let idOffset = 0;
+      if (b.ids) {
+        idOffset = reader.adoptIdsOf(b.ids, b.rejectedIds ?? [], display, offset);
+        if (idOffset < 0) {
+          trace(`the second part of ${display} has a record id this thread accepted: read on here`);
+          void stop();
+          return undefined;
+        }
+      }
+      taken = true;
+      collector.importPart(b.part, collector.fileIndex(display), offset, idOffset);
       const merged = reader.result;
       merged.records += b.records;
       merged.accepted += b.accepted;
       merged.fusedRows += b.fusedRows;
       const limit = options.keepRejected ?? Infinity;
+      // A duplicate id the worker found was first accepted in its part, on a line it numbered too.
+      const samePart = `${display}:`;
       for (const row of b.rejected) {
         row.source.line += offset;
-        for (const d of row.diagnostics) if (d.line !== undefined) d.line += offset;
+        for (const d of row.diagnostics) {
+          if (d.line !== undefined) d.line += offset;
+          const first = d.args?.first;
+          if (d.code === 'REC_DUPLICATE_ID' && typeof first === 'string' && first.startsWith(samePart)) {
+            d.args!.first = `${samePart}${Number(first.slice(samePart.length)) + offset}`;
+          }
+        }
         keepRejected(merged, row, limit);
       }
       merged.dropped.rows += b.dropped.rows;

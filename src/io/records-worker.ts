@@ -63,6 +63,13 @@ async function readPart(request: PartRequest): Promise<void> {
   const report = await reader.readFile(request.file, part, partEnd);
   trace('worker read its part');
   const result = reader.finish();
+  // Record ids go on only as the fused reader's part lists them, by number, with the ids themselves: the main
+  // thread checks them against its own before it takes the part.
+  const ids = reader.sawRecordIds ? reader.exportIds() : undefined;
+  if (ids && !(reader.keptParts.length === 1 && reader.keptParts[0]!.recordIds)) {
+    parentPort!.postMessage({ kind: 'part', failed: true });
+    return;
+  }
   // The main thread numbers texts its own way: the part names the texts its ids stand for.
   const exported = reader.keptParts.length === 1 ? { ...reader.keptParts[0]!, texts: [...collector.textList] } : collector.exportPart();
   trace('worker exported its part');
@@ -80,8 +87,12 @@ async function readPart(request: PartRequest): Promise<void> {
       months: [...result.months],
       fileDiagnostics: result.fileDiagnostics,
       part: exported,
+      ...(ids ? { ids, rejectedIds: reader.rejectedIds } : {}),
     },
-    [exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.carriedBits, exported.textStarts, exported.textIds].map((a) => a.buffer as ArrayBuffer),
+    [
+      exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.carriedBits,
+      exported.textStarts, exported.textIds, ...(exported.recordIds ?? []), ...(ids ? [ids.keys, ids.lines, ids.pool] : []),
+    ].map((a) => a.buffer as ArrayBuffer),
   );
   // The main thread is done reading about now, and will import this part and score: meanwhile this thread,
   // started and otherwise idle, hashes the whole file for it (see parallel.ts). Stopped if not wanted.

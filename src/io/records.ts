@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type RejectedRow } from '../core/records.js';
+import { cleanCell, mapHeader, MAX_COUNT, RecordChecker, type HeaderMap, type KeptIdList, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector, FindingSink } from '../core/score.js';
 import { compareNatural } from '../core/text.js';
 import type { RuleSet } from '../core/types.js';
@@ -470,6 +470,40 @@ export class RecordsReader {
 
   /** With keepParts: the parts the fused reader made, in the order read (see readFile). */
   readonly keptParts: CollectedPart[] = [];
+  /**
+   * With keepParts: the record ids of the rows it rejected (cleaned; kept in full, unlike the rejected rows'
+   * cells), which the thread that adopts the part must check against its own (see adoptIdsOf).
+   */
+  readonly rejectedIds: string[] = [];
+  /** Whether a file read had a record_id column. */
+  sawRecordIds = false;
+
+  /** Every record id accepted, with its line (see RecordChecker.exportIds). */
+  exportIds(): KeptIdList {
+    return this.checker.exportIds();
+  }
+
+  /**
+   * Takes on the record ids of a part of `file` read by another reader (a worker) after all read here: the
+   * base its ids' numbers are counted from here, or −1 when one of them was accepted here (see
+   * RecordChecker.appendIds).
+   */
+  adoptIdsOf(kept: KeptIdList, rejectedIds: readonly string[], file: string, lineOffset: number): number {
+    // The ids this thread read of the file are the only ones it holds (it kept them in its fused reader's
+    // module, which still has them): checked there, without putting them all in the checker's table first.
+    const held = this.idsJustTaken;
+    this.idsJustTaken = undefined;
+    if (held) {
+      const collides = held.collides(kept);
+      const rejectedCollide = collides === false && rejectedIds.length > 0 ? held.collides(this.checker.idList(rejectedIds)) : false;
+      if (collides === true || rejectedCollide === true) return -1;
+      if (collides === false && rejectedCollide === false) return this.checker.appendIds(kept, [], file, lineOffset, false);
+    }
+    return this.checker.appendIds(kept, rejectedIds, file, lineOffset, true);
+  }
+
+  /** The fused reader whose module kept this thread's ids of the file just read, the only ones held (see adoptIdsOf). */
+  private idsJustTaken: FastRows | undefined;
 
   /** The months of accepted dates, once every file has been read. */
   finish(): RecordsReadResult {
@@ -515,6 +549,7 @@ export class RecordsReader {
     const handOver = () => {
       const kept = fast?.takeIds();
       if (kept) checker.adoptIds(kept);
+      this.idsJustTaken = kept ? fast : undefined;
       const made = fast?.part();
       if (made === undefined) return;
       if (this.keepParts) this.keptParts.push(made);
@@ -522,8 +557,13 @@ export class RecordsReader {
     };
 
     const general = (row: RowView, display: string) => {
-      const outcome = checker.check(row.texts(), header, headerLength, display, row.line);
+      const cells = row.texts();
+      const outcome = checker.check(cells, header, headerLength, display, row.line);
       if ('rejected' in outcome) {
+        if (this.keepParts && header.recordId !== undefined) {
+          const id = cleanCell(cells[header.recordId]);
+          if (id !== '') this.rejectedIds.push(id);
+        }
         keepRejected(result, outcome.rejected, options.keepRejected ?? Infinity);
         return;
       }
@@ -653,6 +693,7 @@ export class RecordsReader {
         );
       },
     }, part, partEnd, adopting, hashElsewhere, fd);
+    if (idCol >= 0) this.sawRecordIds = true;
     handOver();
     if (fast) {
       result.records += fast.accepted;
