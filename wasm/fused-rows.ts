@@ -96,6 +96,12 @@ let idCount: i32 = 0;
 let idCapacity: i32 = 0;
 let idPoolUsed: i32 = 0;
 let idPoolCapacity: i32 = 0;
+/**
+ * Ids [0, idsInOrder) rise in natural order (compareNatural in src/core/text.ts) with their numbers, each a
+ * plain CSV cell: the ledger then orders an entry's ids by number, and ids of a part read by another thread
+ * that all come after these cannot repeat one of them.
+ */
+let idsInOrder: i32 = 0;
 /** Bytes of an id that did not fit the pool (NEED_ROOM); 0 once there is room. */
 let idNeed: i32 = 0;
 /** The empty slot idFind() stopped at: where idInsert() puts the id it did not find. */
@@ -201,6 +207,7 @@ export function setup(
   ownIds = recordIds && keepIds;
   givenAt = -1;
   idCount = 0;
+  idsInOrder = 0;
   idPoolUsed = 0;
   idNeed = 0;
   idCapacity = firstIds;
@@ -360,6 +367,7 @@ export function idKeysAddress(): usize { return idKeys; }
 export function idLinesAddress(): usize { return idLines; }
 export function idPoolAddress(): usize { return idPool; }
 export function idsHeld(): i32 { return idCount; }
+export function idsInNaturalOrder(): i32 { return idsInOrder; }
 export function idBytesHeld(): i32 { return idPoolUsed; }
 export function idLine(id: i32): i32 { return load<i32>(idLines + (<usize>id << 2)); }
 export function monthBitsAddress(): usize { return monthBits; }
@@ -496,7 +504,69 @@ function idInsert(at: usize, length: i32, h: u32, line: i32, plain: bool): i32 {
   store<u32>(idHashes + (<usize>id << 2), h);
   store<u32>(idTable + (<usize>idSlot << 3), h);
   store<i32>(idTable + (<usize>idSlot << 3), id, 4);
+  if (idsInOrder == id && plain) {
+    if (id == 0) {
+      idsInOrder = 1;
+    } else {
+      const before = load<i32>(idKeys + (<usize>(id - 1) << 3));
+      const beforeLength = load<i32>(idKeys + (<usize>(id - 1) << 3), 4);
+      if (compareNatural(idPool + <usize>before, beforeLength, idPool + <usize>start, length) < 0) idsInOrder = id + 1;
+    }
+  }
   return id;
+}
+
+@inline
+function isDigitByte(b: i32): bool {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/**
+ * compareNatural() of two ASCII strings given as their bytes (as compareNaturalBytes in src/core/text.ts):
+ * runs of digits by value, other runs as text, fewer runs first, then plain text order.
+ */
+function compareNatural(a: usize, aLength: i32, b: usize, bLength: i32): i32 {
+  const aEnd = a + <usize>aLength;
+  const bEnd = b + <usize>bLength;
+  let i = a;
+  let j = b;
+  while (i < aEnd && j < bEnd) {
+    const aDigits = isDigitByte(byte(i));
+    const bDigits = isDigitByte(byte(j));
+    let aRun = i + 1;
+    while (aRun < aEnd && isDigitByte(byte(aRun)) == aDigits) aRun++;
+    let bRun = j + 1;
+    while (bRun < bEnd && isDigitByte(byte(bRun)) == bDigits) bRun++;
+    if (aDigits && bDigits) {
+      let p = i;
+      while (p < aRun && byte(p) == 0x30) p++;
+      let q = j;
+      while (q < bRun && byte(q) == 0x30) q++;
+      if (aRun - p != bRun - q) return aRun - p < bRun - q ? -1 : 1;
+      for (; p < aRun; p++, q++) if (byte(p) != byte(q)) return byte(p) < byte(q) ? -1 : 1;
+    } else {
+      const aRunLength = aRun - i;
+      const bRunLength = bRun - j;
+      const common = aRunLength < bRunLength ? aRunLength : bRunLength;
+      for (let k: usize = 0; k < common; k++) {
+        const x = byte(i + k);
+        const y = byte(j + k);
+        if (x != y) return x < y ? -1 : 1;
+      }
+      if (aRunLength != bRunLength) return aRunLength < bRunLength ? -1 : 1;
+    }
+    i = aRun;
+    j = bRun;
+  }
+  if (i < aEnd) return 1;
+  if (j < bEnd) return -1;
+  const common = aLength < bLength ? aLength : bLength;
+  for (let k = 0; k < common; k++) {
+    const x = byte(a + <usize>k);
+    const y = byte(b + <usize>k);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return aLength == bLength ? 0 : aLength < bLength ? -1 : 1;
 }
 
 /** Whether bytes [at, at + length) make a CSV cell that needs no quotes, joined with others by "; ". */

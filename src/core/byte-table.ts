@@ -82,9 +82,17 @@ export class ByteTable {
     return this.poolUsed - length;
   }
 
-  /** Puts `bytes` at the end of the pool (keys are then put in with index()); returns where they start. */
-  appendPool(bytes: Uint8Array): number {
+  /**
+   * Puts `bytes` at the end of the pool (keys are then put in with index()); returns where they start. With
+   * `take`, an empty pool may become `bytes` itself (which the caller then leaves alone).
+   */
+  appendPool(bytes: Uint8Array, take = false): number {
     const start = this.poolUsed;
+    if (take && start === 0 && bytes.length > this.pool.length) {
+      this.pool = bytes;
+      this.poolUsed = bytes.length;
+      return 0;
+    }
     if (start + bytes.length > 0x7fffffff) throw new RangeError('more than 2 GiB of distinct keys in one table');
     if (start + bytes.length > this.pool.length) {
       const pool = new Uint8Array(Math.max(this.pool.length * 2, start + bytes.length));

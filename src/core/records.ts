@@ -134,6 +134,8 @@ export interface KeptIdList {
   keys: Int32Array;
   lines: Int32Array;
   pool: Uint8Array;
+  /** Ids [0, ordered) rise in natural order, each a plain CSV cell (see RecordIds.orderedTo). */
+  ordered: number;
 }
 
 /**
@@ -188,41 +190,36 @@ class RecordIds implements RecordIdNames {
     this.keys[2 * entry] = this.table.add(slot, hash, bytes, start, end, entry);
     this.keys[2 * entry + 1] = plainCell(bytes, start, end) ? end - start : ~(end - start);
     if (end - start > this.longestBytes) this.longestBytes = end - start;
+    this.orderLast();
     return entry;
   }
 
-  /** Ids [0, orderedTo) rise in natural order with their numbers; orderedCheckedTo: how far that was looked at. */
-  private orderedTo = 0;
-  private orderedCheckedTo = 0;
-
   /**
-   * Looks at whether the ids up to `entries` rise in natural order with their numbers, comparing each with
-   * the one before: in number order, which is their order in the pool (a pass through memory in order, unlike
-   * the ledger's, which takes each aggregate's ids from all over it).
+   * Ids [0, orderedTo) rise in natural order with their numbers, each a plain CSV cell (record numbers
+   * usually do): the ledger then orders an entry's ids by number, and ids handed on by a worker that rise
+   * after them cannot repeat one (see append).
    */
-  private extendOrdered(entries: number): void {
+  private orderedTo = 0;
+
+  /** Whether id `a` comes before id `b` in natural order, both plain CSV cells (ASCII). */
+  private before(a: number, b: number): boolean {
     const { keys } = this;
     const pool = this.table.keyPool;
-    const end = Math.min(entries + (1 << 16), this.count);
-    let entry = this.orderedCheckedTo;
-    if (this.orderedTo === entry) {
-      for (entry = Math.max(entry, 1); entry < end; entry++) {
-        const a = entry - 1;
-        const aLength = keys[2 * a + 1]!;
-        const bLength = keys[2 * entry + 1]!;
-        if (aLength < 0 || bLength < 0) break;
-        if (compareNaturalBytes(pool, keys[2 * a]!, keys[2 * a]! + aLength, keys[2 * entry]!, keys[2 * entry]! + bLength) >= 0) break;
-      }
-      this.orderedTo = Math.min(entry, end);
-    }
-    this.orderedCheckedTo = Math.max(end, this.orderedCheckedTo);
+    return compareNaturalBytes(pool, keys[2 * a]!, keys[2 * a]! + keys[2 * a + 1]!, keys[2 * b]!, keys[2 * b]! + keys[2 * b + 1]!) < 0;
+  }
+
+  /** Extends orderedTo past a new last entry when it follows the one before. */
+  private orderLast(): void {
+    const last = this.count - 1;
+    if (this.orderedTo !== last || this.keys[2 * last + 1]! < 0) return;
+    if (last === 0 || this.before(last - 1, last)) this.orderedTo = last + 1;
   }
 
   /** Room for `entries` entries. */
   private room(entries: number): void {
     if (entries <= this.lines.length) return;
-    let size = this.lines.length;
-    while (size < entries) size *= 2;
+    // Doubled, or to what a part handed on needs (millions at once: no more than that).
+    const size = Math.max(entries, 2 * this.lines.length);
     this.lines = grown(this.lines, size);
     this.fileNumbers = grown(this.fileNumbers, size);
     this.keys = grown(this.keys, 2 * size);
@@ -261,7 +258,10 @@ class RecordIds implements RecordIdNames {
   exportAll(): KeptIdList {
     if (this.keeper) throw new Error('internal: record ids exported while kept elsewhere');
     const count = this.count;
-    return { count, keys: this.keys.slice(0, 2 * count), lines: this.lines.slice(0, count), pool: this.table.keyPool.slice(0, this.table.poolUsedBytes) };
+    return {
+      count, keys: this.keys.slice(0, 2 * count), lines: this.lines.slice(0, count), pool: this.table.keyPool.slice(0, this.table.poolUsedBytes),
+      ordered: this.orderedTo,
+    };
   }
 
   /**
@@ -271,7 +271,8 @@ class RecordIds implements RecordIdNames {
    */
   append(kept: KeptIdList, alsoChecked: readonly string[], file: number, lineOffset: number, check = true): number {
     if (this.keeper) throw new Error('internal: record ids appended while kept elsewhere');
-    for (let entry = 0; check && entry < kept.count; entry++) {
+    const after = this.comesAfter(kept);
+    for (let entry = 0; check && !after && entry < kept.count; entry++) {
       const start = kept.keys[2 * entry]!;
       const length = kept.keys[2 * entry + 1]!;
       if (this.find(kept.pool, start, start + (length < 0 ? ~length : length)) >= 0) return -1;
@@ -293,7 +294,26 @@ class RecordIds implements RecordIdNames {
     this.fileNumbers.fill(file, base, base + kept.count);
     // Put into the table when an id is next looked up (see index).
     this.count = base + kept.count;
+    if (this.orderedTo === base && (after || (base === 0 && kept.ordered > 0))) this.orderedTo = base + kept.ordered;
     return base;
+  }
+
+  /**
+   * Whether every id held rises in natural order, and so do all of `kept`, the first after the last held:
+   * then none of them is one held.
+   */
+  comesAfter(kept: KeptIdList): boolean {
+    if (this.keeper || this.orderedTo !== this.count || kept.ordered !== kept.count || kept.count === 0) return false;
+    if (this.count === 0) return true;
+    const { keys } = this;
+    const last = this.count - 1;
+    const firstLength = kept.keys[1]!;
+    // Both in one buffer, for the comparison.
+    const lastBytes = this.table.poolBytes(keys[2 * last]!, keys[2 * last + 1]!);
+    const joined = new Uint8Array(lastBytes.length + firstLength);
+    joined.set(lastBytes);
+    joined.set(kept.pool.subarray(kept.keys[0]!, kept.keys[0]! + firstLength), lastBytes.length);
+    return compareNaturalBytes(joined, 0, lastBytes.length, lastBytes.length, joined.length) < 0;
   }
 
   /** Takes over the ids `keeper` kept (as it numbered them) and checks here from now on. */
@@ -301,18 +321,25 @@ class RecordIds implements RecordIdNames {
     const file = this.keeperFile;
     this.keeper = undefined;
     if (this.count > 0) throw new Error('internal: record ids taken over after others');
-    this.room(kept.count);
-    this.keys.set(kept.keys.subarray(0, 2 * kept.count));
-    this.lines.set(kept.lines.subarray(0, kept.count));
+    if (kept.count > this.lines.length) {
+      // Its arrays taken as they are (they are copies made for this): a million ids copied again cost ~10 ms.
+      this.keys = kept.keys as Int32Array<ArrayBuffer>;
+      this.lines = kept.lines as Int32Array<ArrayBuffer>;
+      this.fileNumbers = new Int32Array(kept.count);
+    } else {
+      this.keys.set(kept.keys.subarray(0, 2 * kept.count));
+      this.lines.set(kept.lines.subarray(0, kept.count));
+    }
     this.fileNumbers.fill(file, 0, kept.count);
     // The keeper's ids start at 0 in its pool: so they do here (nothing is held yet).
-    if (this.table.appendPool(kept.pool) !== 0) throw new Error('internal: record ids taken over after others');
+    if (this.table.appendPool(kept.pool, true) !== 0) throw new Error('internal: record ids taken over after others');
     for (let entry = 0; entry < kept.count; entry++) {
       const length = kept.keys[2 * entry + 1]!;
       if ((length < 0 ? ~length : length) > this.longestBytes) this.longestBytes = length < 0 ? ~length : length;
     }
     this.count = kept.count;
     this.indexed = 0;
+    this.orderedTo = kept.ordered;
   }
 
   writeSorted(numbers: Int32Array, out: Uint8Array, at: number, separator: Uint8Array): number {
@@ -325,7 +352,6 @@ class RecordIds implements RecordIdNames {
       if (number > highest) highest = number;
     }
     const pool = this.table.keyPool;
-    if (highest >= this.orderedTo) this.extendOrdered(highest + 1);
     if (highest < this.orderedTo) {
       // Ids accepted so far rise in natural order with their numbers (record numbers usually do): ordered by
       // number, without looking at their bytes.
@@ -511,7 +537,12 @@ export class RecordChecker {
       keys[2 * i + 1] = bytes.length;
       at += bytes.length;
     });
-    return { count: ids.length, keys, lines: new Int32Array(ids.length), pool };
+    return { count: ids.length, keys, lines: new Int32Array(ids.length), pool, ordered: 0 };
+  }
+
+  /** Whether ids `kept` all come after every id accepted here, in natural order (see RecordIds.comesAfter). */
+  idsComeAfter(kept: KeptIdList): boolean {
+    return this.ids.comesAfter(kept);
   }
 
   /** Every record id accepted, with its line, in the order accepted (a worker hands its part's on this way). */

@@ -58,6 +58,7 @@ interface FusedExports {
   idLinesAddress(): number;
   idPoolAddress(): number;
   idsHeld(): number;
+  idsInNaturalOrder(): number;
   idBytesHeld(): number;
   idLine(id: number): number;
   idScratch(length: number): number;
@@ -403,7 +404,7 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
   takeIds(): KeptIdList | undefined {
     if (!this.keepingIds) return undefined;
     this.keepingIds = false;
-    if (!this.ready) return { count: 0, keys: new Int32Array(0), lines: new Int32Array(0), pool: new Uint8Array(0) };
+    if (!this.ready) return { count: 0, keys: new Int32Array(0), lines: new Int32Array(0), pool: new Uint8Array(0), ordered: 0 };
     const wasm = this.wasm;
     const buffer = wasm.memory.buffer;
     const count = wasm.idsHeld();
@@ -413,6 +414,7 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
       keys: new Int32Array(buffer.slice(wasm.idKeysAddress(), wasm.idKeysAddress() + count * 8)),
       lines: new Int32Array(buffer.slice(wasm.idLinesAddress(), wasm.idLinesAddress() + count * 4)),
       pool: new Uint8Array(buffer.slice(wasm.idPoolAddress(), wasm.idPoolAddress() + wasm.idBytesHeld())),
+      ordered: wasm.idsInNaturalOrder(),
     };
   }
 
@@ -433,6 +435,18 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
     bytes.set(kept.pool, at);
     new Int32Array(memory.buffer, keysAt, kept.keys.length).set(kept.keys);
     return this.wasm.idsCollide(keysAt, at, kept.count) !== 0;
+  }
+
+  /**
+   * Lets go of the module's memory (a read goes on in a new instance): hundreds of megabytes after a large
+   * file with ids, which would otherwise be held until this reader is collected.
+   */
+  release(): void {
+    if (this.ready) throw new Error('internal: the fused reader let go of a part not handed over');
+    this.wasm = undefined as unknown as FusedExports;
+    this.bytes = new Uint8Array(0);
+    this.source = undefined;
+    this.idsStillHeld = false;
   }
 
   private carryLarge(): void {

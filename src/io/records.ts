@@ -494,8 +494,10 @@ export class RecordsReader {
     const held = this.idsJustTaken;
     this.idsJustTaken = undefined;
     if (held) {
-      const collides = held.collides(kept);
+      // Ids that all come after this thread's in natural order cannot repeat one: not looked up.
+      const collides = this.checker.idsComeAfter(kept) ? false : held.collides(kept);
       const rejectedCollide = collides === false && rejectedIds.length > 0 ? held.collides(this.checker.idList(rejectedIds)) : false;
+      held.release();
       if (collides === true || rejectedCollide === true) return -1;
       if (collides === false && rejectedCollide === false) return this.checker.appendIds(kept, [], file, lineOffset, false);
     }
@@ -695,6 +697,9 @@ export class RecordsReader {
     }, part, partEnd, adopting, hashElsewhere, fd);
     if (idCol >= 0) this.sawRecordIds = true;
     handOver();
+    // Its module is not needed past the file (a part read elsewhere was taken, or not, by now).
+    this.idsJustTaken = undefined;
+    fast?.release();
     if (fast) {
       result.records += fast.accepted;
       result.accepted += fast.accepted;
