@@ -134,6 +134,20 @@ describe('reading on two threads', () => {
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.rejected).toBe(40 + (repeated ? 1 : 0));
   });
 
+  it('looks up a worker\'s rising ids that do not all come after this thread\'s, and reads on when one repeats', () => {
+    // Ids rise in both parts, but the worker's first ten repeat this thread's last ten.
+    const file = path.join(tempDir(), 'month.csv');
+    const plain = Buffer.from(month(30000, { idOf: (i) => `R${i}` }));
+    // The row the worker starts at: the first after the middle byte (CIVSCORE_PARALLEL_SHARE 0.5).
+    const cut = plain.subarray(0, plain.indexOf(0x0a, Math.floor(plain.length * 0.5)) + 1).toString().split('\n').length - 2;
+    writeFileSync(file, month(30000, { idOf: (i) => `R${i < cut ? i : i - 10}` }));
+    const sequential = score(file, false);
+    const parallel = score(file, true);
+    expect(parallel.twoParts).toBe(false);
+    for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
+    expect(JSON.parse(sequential.files['results.json']!.toString()).summary.rejected).toBe(40);
+  });
+
   it('cuts a large file where the worker finds this thread when it is ready, with byte-identical outputs', () => {
     const file = path.join(tempDir(), 'month.csv');
     // Twice the two-thread size: this thread reads ~5 ms a MB, so on a file just past it the worker, once
