@@ -367,6 +367,8 @@ export function idKeysAddress(): usize { return idKeys; }
 export function idLinesAddress(): usize { return idLines; }
 export function idPoolAddress(): usize { return idPool; }
 export function idsHeld(): i32 { return idCount; }
+/** compareNatural of bytes [a, a + aLength) and [b, b + bLength): for the tests, which hold it to the JavaScript one. */
+export function compareNaturalAt(a: usize, aLength: i32, b: usize, bLength: i32): i32 { return compareNatural(a, aLength, b, bLength); }
 export function idsInNaturalOrder(): i32 { return idsInOrder; }
 export function idBytesHeld(): i32 { return idPoolUsed; }
 export function idLine(id: i32): i32 { return load<i32>(idLines + (<usize>id << 2)); }

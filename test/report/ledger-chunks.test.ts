@@ -6,9 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordChecker } from '../../src/core/records.js';
 import { FindingCollector, score, type ScoreOutput } from '../../src/core/score.js';
+import { compareNatural } from '../../src/core/text.js';
 import { readRecords } from '../../src/io/records.js';
 import { loadRules } from '../../src/io/rules.js';
 import { ledgerCsvPieces } from '../../src/report/score-files.js';
@@ -101,6 +103,29 @@ describe('ledger.csv with record ids from two files', () => {
     const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
     expectLedgerRows(text, scored);
     expect(text).toMatch(/R-\d{1,4}; R-\d{4,5}/);
+  });
+});
+
+describe('ledger.csv with ids in natural order, then not', () => {
+  it('orders them as compareNatural does wherever the reader\'s module saw them rising', async () => {
+    // Ids of digit runs (leading zeros, long) and other runs; the first ones in natural order, the rest not.
+    const pieces = ['0', '00', '1', '01', '9', '10', '007', '12345678901234567890', 'a', 'B', 'R', '.', '-', '~', 'x9'];
+    const dir = tempDir();
+    for (const seed of [1, 2, 3]) {
+      const ids = [...new Set(fc.sample(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 6 }).map((p) => p.join('')), { numRuns: 600, seed }))];
+      const sorted = [...ids].sort(compareNatural);
+      const rest = sorted.splice(Math.floor(sorted.length / 2));
+      const order = [...sorted, ...fc.sample(fc.shuffledSubarray(rest, { minLength: rest.length }), { numRuns: 1, seed })[0]!];
+      const [site, item] = PAIRS[0]!;
+      const file = path.join(dir, `ids-${seed}.csv`);
+      writeFileSync(file, `record_id,site_id,item_code,date\n${order.map((id) => `${id},${site},${item},2026-10-01`).join('\n')}\n`);
+      const collector = new FindingCollector(ruleSet);
+      await readRecords([file], ruleSet, { period: '2026-10' }, collector);
+      const scored = score({ ruleSet, collector });
+      const text = Buffer.concat([...ledgerCsvPieces(scored)].map((chunk) => Buffer.from(chunk))).toString('utf8');
+      expectLedgerRows(text, scored);
+      expect(text).toContain([...sorted, ...rest].sort(compareNatural).join('; '));
+    }
   });
 });
 
