@@ -102,6 +102,8 @@ let idPoolCapacity: i32 = 0;
  * that all come after these cannot repeat one of them.
  */
 let idsInOrder: i32 = 0;
+/** Findings kept with a record id (a part lists record ids only when some has one, as the collector does). */
+let findingsWithIds: i32 = 0;
 /** Bytes of an id that did not fit the pool (NEED_ROOM); 0 once there is room. */
 let idNeed: i32 = 0;
 /** The empty slot idFind() stopped at: where idInsert() puts the id it did not find. */
@@ -208,6 +210,7 @@ export function setup(
   givenAt = -1;
   idCount = 0;
   idsInOrder = 0;
+  findingsWithIds = 0;
   idPoolUsed = 0;
   idNeed = 0;
   idCapacity = firstIds;
@@ -370,6 +373,7 @@ export function idsHeld(): i32 { return idCount; }
 /** compareNatural of bytes [a, a + aLength) and [b, b + bLength): for the tests, which hold it to the JavaScript one. */
 export function compareNaturalAt(a: usize, aLength: i32, b: usize, bLength: i32): i32 { return compareNatural(a, aLength, b, bLength); }
 export function idsInNaturalOrder(): i32 { return idsInOrder; }
+export function findingsWithRecordIds(): i32 { return findingsWithIds; }
 export function idBytesHeld(): i32 { return idPoolUsed; }
 export function idLine(id: i32): i32 { return load<i32>(idLines + (<usize>id << 2)); }
 export function monthBitsAddress(): usize { return monthBits; }
@@ -704,7 +708,10 @@ export function addFinding(site: i32, item: i32, count: i32, line: i32, inspecto
     block = load<i32>(tails + (<usize>slot << 2));
   }
   store<i32>(linesBase + (<usize>(block * BLOCK_LINES + within) << 2), line);
-  if (withIds) store<i32>(idsBase + (<usize>(block * BLOCK_LINES + within) << 2), recordId);
+  if (withIds) {
+    store<i32>(idsBase + (<usize>(block * BLOCK_LINES + within) << 2), recordId);
+    if (recordId >= 0) findingsWithIds++;
+  }
   store<i32>(sizes + (<usize>slot << 2), size + 1);
   const at = counts + (<usize>slot << 3);
   store<f64>(at, load<f64>(at) + <f64>count);
@@ -951,7 +958,10 @@ export function scan(start: i32, limit: i32, firstLine: i32, budget: i32): i32 {
       break; // a count without an item
     }
     // The record id is checked last, by JavaScript (it keeps the ids of every file): it is told where the id
-    // is, gives its number, and the row is read again.
+    // is, gives its number, and the row is read again. JavaScript has then remembered the id as accepted on
+    // this row, so reading it again must take it: everything above decides the same way again (the texts
+    // given for its fields are kept until it is taken), and nothing that could leave the row may come after
+    // this check.
     let recordId = -1;
     let idHash: u32 = 0;
     const idLength = <i32>(idTo - idFrom);

@@ -116,7 +116,8 @@ export interface RejectedRow {
 
 export type RowOutcome =
   | { record: AcceptedRecord; date?: string }
-  | { rejected: RejectedRow };
+  /** duplicateOf: where the row's record_id was first accepted, when that made it a duplicate. */
+  | { rejected: RejectedRow; duplicateOf?: { file: string; line: number } };
 
 /**
  * Where a file's record ids are kept while the fused reader reads it (its module checks them itself; see
@@ -473,9 +474,15 @@ export class RecordChecker {
 
   /** Where a record_id was first accepted, if it was. */
   firstAt(recordId: string): string | undefined {
+    const first = this.firstAccepted(recordId);
+    return first && `${first.file}:${first.line}`;
+  }
+
+  /** The file and line where a record_id was first accepted, if it was. */
+  firstAccepted(recordId: string): { file: string; line: number } | undefined {
     const bytes = this.ids.bytesOf(recordId);
     const entry = this.ids.find(bytes, 0, bytes.length);
-    return entry < 0 ? undefined : `${this.files[this.ids.fileNumber(entry)]}:${this.ids.line(entry)}`;
+    return entry < 0 ? undefined : { file: this.files[this.ids.fileNumber(entry)]!, line: this.ids.line(entry) };
   }
 
   /** Remembers an accepted record's id and returns its number (see names). */
@@ -614,11 +621,12 @@ export class RecordChecker {
     }
 
     const source: Source = { file, line };
+    let duplicateOf: { file: string; line: number } | undefined;
     if (fields.recordId !== '') {
       source.recordId = fields.recordId;
-      const first = this.firstAt(fields.recordId);
-      if (first !== undefined) {
-        diagnostics.push(diagnostic('REC_DUPLICATE_ID', at('recordId'), { id: fields.recordId, first }));
+      duplicateOf = this.firstAccepted(fields.recordId);
+      if (duplicateOf !== undefined) {
+        diagnostics.push(diagnostic('REC_DUPLICATE_ID', at('recordId'), { id: fields.recordId, first: `${duplicateOf.file}:${duplicateOf.line}` }));
       }
     }
 
@@ -629,7 +637,7 @@ export class RecordChecker {
         site: short(fields.site), item: short(fields.item), count: short(fields.count), date: short(fields.date),
         recordId: short(fields.recordId),
       };
-      return { rejected: { source, fields: kept, diagnostics } };
+      return duplicateOf ? { rejected: { source, fields: kept, diagnostics }, duplicateOf } : { rejected: { source, fields: kept, diagnostics } };
     }
     if (source.recordId !== undefined) this.remember(source.recordId, file, line);
     const record: AcceptedRecord = { site: fields.site, count, source };

@@ -59,6 +59,7 @@ interface FusedExports {
   idPoolAddress(): number;
   idsHeld(): number;
   idsInNaturalOrder(): number;
+  findingsWithRecordIds(): number;
   idBytesHeld(): number;
   idLine(id: number): number;
   idScratch(length: number): number;
@@ -538,7 +539,8 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
       textStarts,
       textIds: Int32Array.from(listed),
       // No texts: its ids are the collector's (see CollectedPart.texts).
-      ...(this.withIds ? { recordIds: slabsAt(wasm.idsAddress()) } : {}),
+      // Record ids only when a finding has one: as the collector, which then lists sources by text.
+      ...(this.withIds && wasm.findingsWithRecordIds() > 0 ? { recordIds: slabsAt(wasm.idsAddress()) } : {}),
     };
   }
 }

@@ -17,7 +17,7 @@
 // of one file, even if another is renamed over its path meanwhile.
 
 import { fstatSync, readSync } from 'node:fs';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { printable, type Diagnostic } from '../core/diagnostics.js';
 import { mapHeader, type KeptIdList, type RejectedRow } from '../core/records.js';
 import type { CollectedPart, FindingCollector } from '../core/score.js';
 import type { EncodingName } from './decode.js';
@@ -56,6 +56,8 @@ interface PartResult {
   /** With a record_id column: the ids the worker accepted, and those of the rows it rejected. */
   ids?: KeptIdList;
   rejectedIds?: string[];
+  /** Per rejected row: the line of this part where its duplicate id was first accepted, or −1. */
+  duplicateLines?: number[];
 }
 
 /** Reads up to `length` bytes at `position` (synchronously: two small reads, not worth the thread pool's round trips). */
@@ -247,19 +249,17 @@ export async function startSecondPart(
       merged.accepted += b.accepted;
       merged.fusedRows += b.fusedRows;
       const limit = options.keepRejected ?? Infinity;
-      // A duplicate id the worker found was first accepted in its part, on a line it numbered too.
-      const samePart = `${display}:`;
-      for (const row of b.rejected) {
+      b.rejected.forEach((row, k) => {
         row.source.line += offset;
         for (const d of row.diagnostics) {
           if (d.line !== undefined) d.line += offset;
-          const first = d.args?.first;
-          if (d.code === 'REC_DUPLICATE_ID' && typeof first === 'string' && first.startsWith(samePart)) {
-            d.args!.first = `${samePart}${Number(first.slice(samePart.length)) + offset}`;
-          }
+          // A duplicate id the worker found was first accepted in its part, on a line it numbered too: named
+          // as the one diagnostic() would name it here.
+          const first = b.duplicateLines?.[k] ?? -1;
+          if (d.code === 'REC_DUPLICATE_ID' && first >= 0) d.args!.first = printable(`${display}:${first + offset}`);
         }
         keepRejected(merged, row, limit);
-      }
+      });
       merged.dropped.rows += b.dropped.rows;
       merged.dropped.errors += b.dropped.errors;
       for (const month of b.months) merged.months.add(month);

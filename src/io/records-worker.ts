@@ -66,7 +66,7 @@ async function readPart(request: PartRequest): Promise<void> {
   // Record ids go on only as the fused reader's part lists them, by number, with the ids themselves: the main
   // thread checks them against its own before it takes the part.
   const ids = reader.sawRecordIds ? reader.exportIds() : undefined;
-  if (ids && !(reader.keptParts.length === 1 && reader.keptParts[0]!.recordIds)) {
+  if (ids && reader.keptParts.length !== 1) {
     parentPort!.postMessage({ kind: 'part', failed: true });
     return;
   }
@@ -87,7 +87,7 @@ async function readPart(request: PartRequest): Promise<void> {
       months: [...result.months],
       fileDiagnostics: result.fileDiagnostics,
       part: exported,
-      ...(ids ? { ids, rejectedIds: reader.rejectedIds } : {}),
+      ...(ids ? { ids, rejectedIds: reader.rejectedIds, duplicateLines: reader.duplicateLines } : {}),
     },
     [
       exported.cells, exported.counts, exported.heads, exported.sizes, exported.blockNext, ...exported.slabs, exported.carriedBits,

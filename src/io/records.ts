@@ -475,6 +475,12 @@ export class RecordsReader {
    * cells), which the thread that adopts the part must check against its own (see adoptIdsOf).
    */
   readonly rejectedIds: string[] = [];
+  /**
+   * With keepParts: per rejected row kept, the line where its record_id was first accepted when that makes it
+   * a duplicate of a row of this file, else −1. A part read elsewhere numbers its lines from 2: the thread that
+   * adopts it shifts them (its diagnostics name that line in text, escaped and cut as messages are).
+   */
+  readonly duplicateLines: number[] = [];
   /** Whether a file read had a record_id column. */
   sawRecordIds = false;
 
@@ -566,7 +572,11 @@ export class RecordsReader {
           const id = cleanCell(cells[header.recordId]);
           if (id !== '') this.rejectedIds.push(id);
         }
+        const kept = result.rejected.length;
         keepRejected(result, outcome.rejected, options.keepRejected ?? Infinity);
+        if (this.keepParts && result.rejected.length > kept) {
+          this.duplicateLines.push(outcome.duplicateOf?.file === display ? outcome.duplicateOf.line : -1);
+        }
         return;
       }
       result.accepted++;

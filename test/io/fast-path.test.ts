@@ -337,6 +337,31 @@ describe('the fused reader keeping a file\'s record ids', () => {
   });
 });
 
+describe('the fused reader with a record_id column and no ids', () => {
+  // Sources are then listed by (file, line), not as text: "a" before "a.csv" in natural order of files,
+  // though "a.csv:2" sorts before "a:2" as text. Found in review.
+  it.each([
+    ['no id at all', ['', '']],
+    ['ids only on rows that find nothing', ['R1', '']],
+  ])('lists sources as the general checks do (%s)', async (_name, ids) => {
+    const dir = tempDir();
+    const a = path.join(dir, 'a');
+    const b = path.join(dir, 'a.csv');
+    writeFileSync(a, `record_id,date,site_id,item_code,count\n${ids[0]},2026-10-01,S02,,\n${ids[1]},2026-10-02,S01,C01-01,1\n,2026-10-03,S01,C01-01,1\n`);
+    writeFileSync(b, 'record_id,date,site_id,item_code,count\n,2026-10-01,S01,C01-01,1\n');
+    const readBoth = async (generalOnly: boolean) => {
+      const collector = new FindingCollector(ruleSet);
+      const result = await readRecords([a, b], ruleSet, { generalOnly, period: '2026-10' }, collector);
+      return { fused: result.fusedRows, sources: collector.aggregates.map((g) => collector.sourceLabels(g)) };
+    };
+    const fast = await readBoth(false);
+    const general = await readBoth(true);
+    expect(fast.fused).toBe(4);
+    expect(fast.sources).toEqual(general.sources);
+    expect(general.sources).toEqual([[`${a}:3`, `${a}:4`, `${b}:2`]]);
+  });
+});
+
 describe('the fused reader and the files it leaves alone', () => {
   it('leaves a file whose lines end in CR alone to the tokenizer, row for row as the general checks read it', async () => {
     // Excel for Mac's "CSV (Macintosh)": no LF anywhere, so no row the module could take. (Each row start

@@ -134,6 +134,17 @@ describe('reading on two threads', () => {
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.rejected).toBe(40 + (repeated ? 1 : 0));
   });
 
+  it('names where a duplicate in the second part was first accepted, in a file whose name messages escape', () => {
+    // The worker numbers its lines from 2; the line in the message is shifted, not the escaped text. Found in review.
+    const file = path.join(tempDir(), 'tab\tname.csv');
+    writeFileSync(file, month(30000, { idOf: (i) => (i === 25000 ? 'R21000' : `R${i}`) }));
+    const sequential = score(file, false);
+    const parallel = score(file, true);
+    expect(parallel.twoParts).toBe(true);
+    for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
+    expect(sequential.files['rejected.csv']!.toString()).toContain('\\tname.csv:21002');
+  });
+
   it('looks up a worker\'s rising ids that do not all come after this thread\'s, and reads on when one repeats', () => {
     // Ids rise in both parts, but the worker's first ten repeat this thread's last ten.
     const file = path.join(tempDir(), 'month.csv');
