@@ -346,6 +346,15 @@ export function grow(): void {
   idNeed = 0;
 }
 
+/**
+ * Stops keeping ids (JavaScript has taken them over: past this many, the memory would not hold them): from
+ * now on it asks for each one (NEED_ID), and the memory they took is free for the rest.
+ */
+export function stopKeepingIds(): void {
+  ownIds = false;
+  idNeed = 0;
+}
+
 /** Asks grow() for room for `length` more bytes of ids (for an id JavaScript hands over; see idScratch). */
 export function needIdBytes(length: i32): void {
   idNeed = length;

@@ -54,6 +54,7 @@ interface FusedExports {
     keepIds: number, firstIds: number, firstIdBytes: number,
   ): number;
   needIdBytes(length: number): void;
+  stopKeepingIds(): void;
   idKeysAddress(): number;
   idLinesAddress(): number;
   idPoolAddress(): number;
@@ -117,6 +118,8 @@ const FIRST_BLOCKS = 4096;
 /** Record ids of a file it keeps itself, and their bytes, it has room for at first; doubled as needed. */
 const FIRST_IDS = 1 << 15;
 const FIRST_ID_BYTES = 1 << 19;
+/** Where its memory must end: its addresses are 32-bit, read as signed numbers in JavaScript. */
+const MEMORY_LIMIT = 2 ** 31;
 /**
  * Most (site, place) cells a rule set may have for the module (a cell a pair, four bytes each, for every
  * site): 2^22 (a province of 60,000 sites with up to 69 items in a category fits). Even with an aggregate
@@ -184,6 +187,13 @@ export interface FastRowsSetup {
    * when it was accepted before.
    */
   claimId?: (bytes: Uint8Array, start: number, end: number, line: number) => number;
+  /**
+   * Takes over the ids the module kept, when it has no room for more (tens of millions of ids): the module
+   * then asks claimId for each one, as for a later file.
+   */
+  idsHandedOver?: (kept: KeptIdList) => void;
+  /** Where the module's memory must end (default 2 GiB); tests make it small to reach that hand-over. */
+  memoryLimit?: number;
   /**
    * With a record_id column: whether the module keeps the file's ids itself (the reader's duplicate check holds
    * none yet): then the check asks it (findId, claimIdBytes) and takes them over at the end (takeIds).
@@ -298,7 +308,7 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
 
   /** Grows the memory to end at `end` (or further). */
   private growTo(end: number): void {
-    if (end < 0 || end > 2 ** 31) throw new Error(`internal: the fused reader's memory would end at ${end}`);
+    if (end < 0 || end > (this.setup.memoryLimit ?? MEMORY_LIMIT)) throw new Error(`internal: the fused reader's memory would end at ${end}`);
     const memory = this.wasm.memory;
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
     this.bytes = new Uint8Array(memory.buffer);
@@ -306,7 +316,15 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
 
   /** More room for aggregates or blocks, whichever is full. */
   private moreRoom(): void {
-    this.growTo(this.wasm.grownEnd());
+    let end = this.wasm.grownEnd();
+    if (end > (this.setup.memoryLimit ?? MEMORY_LIMIT) && this.keepingIds && this.setup.idsHandedOver) {
+      // No room for more ids: they go to the duplicate check, which is asked for each one from now on.
+      this.setup.idsHandedOver(this.takeIds()!);
+      this.idsStillHeld = false;
+      this.wasm.stopKeepingIds();
+      end = this.wasm.grownEnd();
+    }
+    this.growTo(end);
     this.wasm.grow();
   }
 

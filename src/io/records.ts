@@ -37,6 +37,8 @@ export interface CsvReadOptions {
   generalOnly?: boolean;
   /** Bytes read at a time (default 1 MiB); tests make it small to put rows across chunk boundaries. */
   chunkBytes?: number;
+  /** Where the fused reader's memory must end (default 2 GiB); tests make it small (see FastRowsSetup). */
+  fusedMemoryLimit?: number;
 }
 
 export interface CsvFileReport {
@@ -633,6 +635,8 @@ export class RecordsReader {
           // the check asks it; else the module asks the check for each row with an id.
           claimId: (bytes, start, end, line) => checker.claimBytes(bytes, start, end, display, line),
           keepIds: idCol >= 0 && !checker.holdsIds,
+          idsHandedOver: (kept) => checker.adoptIds(kept),
+          ...(options.fusedMemoryLimit !== undefined ? { memoryLimit: options.fusedMemoryLimit } : {}),
         });
         if (idCol >= 0 && !checker.holdsIds) checker.keepIdsIn(fast, display);
         sink = fast;

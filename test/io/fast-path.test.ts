@@ -337,6 +337,28 @@ describe('the fused reader keeping a file\'s record ids', () => {
   });
 });
 
+describe('the fused reader with no room for more ids', () => {
+  // Past its memory's limit (2 GiB: tens of millions of ids) the module hands the ids it kept to the duplicate
+  // check and asks it for each one from then on. A small limit here makes that happen at 32,768 ids and later
+  // (some rows with long notes, some the general path reads).
+  it.each([6, 8, 10, 12])('reads on as the general checks do (a limit of %i MiB)', async (limit) => {
+    const dir = tempDir();
+    const lines = ['record_id,site_id,item_code,count,date,note'];
+    for (let i = 0; i < 150_000; i++) {
+      const id = i % 1999 === 0 && i > 5000 ? `ID-${i - 5000}` : i % 2503 === 0 ? ` ID-${i}` : `ID-${i}`;
+      const note = i < 2000 ? 'x'.repeat(500) : i % 3001 === 0 ? '"引号,逗号"' : '';
+      lines.push(`${id},${['S01', 'S02'][i % 2]},${['C01-01', 'C01-02'][i % 2]},1,2026-10-01,${note}`);
+    }
+    const file = path.join(dir, 'ids.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const general = await read(file, true, { period: '2026-10', keepRejected: 1000 });
+    const fast = await read(file, false, { period: '2026-10', keepRejected: 1000, fusedMemoryLimit: limit << 20 });
+    expect(lastFusedRows).toBeGreaterThan(149_000);
+    expect(fast.rejected.length).toBe(73);
+    expect(fast).toEqual(general);
+  });
+});
+
 describe('the fused reader with a record_id column and no ids', () => {
   // Sources are then listed by (file, line), not as text: "a" before "a.csv" in natural order of files,
   // though "a.csv:2" sorts before "a:2" as text. Found in review.
