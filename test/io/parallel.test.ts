@@ -41,9 +41,10 @@ function month(rows: number, options: MonthOptions = {}): string {
   return `${lines.join('\n')}\n`;
 }
 
-function score(file: string, parallel: boolean): { code: number | null; files: Record<string, Buffer>; twoParts: boolean; stderr: string } {
+/** Scores `file` (or several) on one thread or two; `parts`: how many files were read in two parts. */
+function score(file: string | string[], parallel: boolean): { code: number | null; files: Record<string, Buffer>; twoParts: boolean; parts: number; stderr: string } {
   const out = path.join(tempDir(), 'out');
-  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', file, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
+  const run = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', ...[file].flat(), '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
     env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1', CIVSCORE_LANG: 'en' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -54,7 +55,8 @@ function score(file: string, parallel: boolean): { code: number | null; files: R
   } catch {
     // nothing written
   }
-  return { code: run.status, files, twoParts: stderr.includes('in two parts'), stderr: stderr.replace(/^civscore: .*\n/gm, '') };
+  const parts = stderr.match(/in two parts/g)?.length ?? 0;
+  return { code: run.status, files, twoParts: parts > 0, parts, stderr: stderr.replace(/^civscore: .*\n/gm, '') };
 }
 
 describe('reading on two threads', () => {
@@ -91,18 +93,10 @@ describe('reading on two threads', () => {
       writeFileSync(file, i === 0 ? Buffer.from(month(20000)) : iconv.encode(month(25000), 'gbk'));
       return file;
     });
-    const run = (parallel: boolean) => {
-      const out = path.join(tempDir(), 'out');
-      const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', ...files, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
-        env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      expect(result.status).toBe(0);
-      return { files: Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))])), stderr: result.stderr.toString() };
-    };
-    const sequential = run(false);
-    const parallel = run(true);
-    expect(parallel.stderr.match(/in two parts/g)).toHaveLength(2);
+    const sequential = score(files, false);
+    const parallel = score(files, true);
+    expect([sequential.code, parallel.code]).toEqual([0, 0]);
+    expect(parallel.parts).toBe(2);
     for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.records).toBe(45000);
   });
@@ -118,18 +112,10 @@ describe('reading on two threads', () => {
       writeFileSync(file, month(20000, { idOf: (i) => (f === 1 && i === 16000 && repeated ? repeated : `R${f}-${i}`) }));
       return file;
     });
-    const run = (parallel: boolean) => {
-      const out = path.join(tempDir(), 'out');
-      const result = spawnSync(process.execPath, ['bin/civscore.js', 'score', '--rules', RULES, '--records', ...files, '--out', out, '--skip-invalid', '--period', '2026-10', parallel ? '--parallel' : '--no-parallel'], {
-        env: { ...process.env, CIVSCORE_PARALLEL_MIN_BYTES: '1', CIVSCORE_PARALLEL_SHARE: '0.5', CIVSCORE_TRACE: '1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      expect(result.status).toBe(0);
-      return { files: Object.fromEntries(readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))])), stderr: result.stderr.toString() };
-    };
-    const sequential = run(false);
-    const parallel = run(true);
-    expect(parallel.stderr.match(/in two parts/g)).toHaveLength(twoParts);
+    const sequential = score(files, false);
+    const parallel = score(files, true);
+    expect([sequential.code, parallel.code]).toEqual([0, 0]);
+    expect(parallel.parts).toBe(twoParts);
     for (const name of Object.keys(sequential.files)) expect(parallel.files[name]!.equals(sequential.files[name]!), name).toBe(true);
     expect(JSON.parse(sequential.files['results.json']!.toString()).summary.rejected).toBe(40 + (repeated ? 1 : 0));
   });
