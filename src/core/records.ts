@@ -124,10 +124,18 @@ export type RowOutcome =
  * FastRows): the duplicate check asks it, then takes them over (RecordChecker.adoptIds).
  */
 export interface IdKeeper {
+  /** The id's number, or −1; or IDS_HANDED_OVER when it handed its ids over meanwhile (ask the check). */
   findId(bytes: Uint8Array, start: number, end: number): number;
+  /** As RecordIds.claim; or IDS_HANDED_OVER, having claimed nothing, when it handed its ids over meanwhile. */
   claimIdBytes(bytes: Uint8Array, start: number, end: number, line: number): number;
   idLine(id: number): number;
 }
+
+/**
+ * What an IdKeeper answers when, asked about an id, it had no room for more and gave its ids to the duplicate
+ * check (RecordChecker.adoptIds): the check then answers itself.
+ */
+export const IDS_HANDED_OVER = -3;
 
 /** Ids as a keeper hands them over: per id its start in `pool` and its length (~length when not a plain CSV cell), and its line. */
 export interface KeptIdList {
@@ -170,7 +178,10 @@ class RecordIds implements RecordIdNames {
 
   /** The entry of the id spelt by bytes[start, end), or −1. */
   find(bytes: Uint8Array, start: number, end: number): number {
-    if (this.keeper) return this.keeper.findId(bytes, start, end);
+    if (this.keeper) {
+      const entry = this.keeper.findId(bytes, start, end);
+      if (entry !== IDS_HANDED_OVER) return entry;
+    }
     if (this.indexed < this.count) this.index();
     const slot = this.table.slotOf(hashBytes(bytes, start, end), bytes, start, end);
     return this.table.holds(slot) ? this.table.value(slot) : -1;
@@ -178,7 +189,10 @@ class RecordIds implements RecordIdNames {
 
   /** Remembers an id not yet remembered and returns its new entry; −1 (nothing changed) when it is remembered. */
   claim(bytes: Uint8Array, start: number, end: number, line: number, file: number): number {
-    if (this.keeper) return this.keeper.claimIdBytes(bytes, start, end, line);
+    if (this.keeper) {
+      const entry = this.keeper.claimIdBytes(bytes, start, end, line);
+      if (entry !== IDS_HANDED_OVER) return entry;
+    }
     if (this.indexed < this.count) this.index();
     const hash = hashBytes(bytes, start, end);
     const slot = this.table.slotOf(hash, bytes, start, end);

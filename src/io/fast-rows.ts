@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BLOCK_LINES, MAX_CARRIED_VALUES, SLAB_BLOCKS, type CollectedPart, type FindingSink } from '../core/score.js';
-import type { IdKeeper, KeptIdList } from '../core/records.js';
+import { IDS_HANDED_OVER, type IdKeeper, type KeptIdList } from '../core/records.js';
 import type { RowRun } from './csv.js';
 import type { ByteTexts } from './row-bytes.js';
 
@@ -383,31 +383,44 @@ export class FastRows implements RowRun, FindingSink, IdKeeper {
   }
 
   /** Writes the bytes of an id where the module looks ids up (see idScratch); returns false when it has no room. */
+  /**
+   * Writes the bytes of an id where the module looks ids up (see idScratch); false when making room for them
+   * handed the ids over instead (see moreRoom).
+   */
   private writeId(bytes: Uint8Array, start: number, end: number): boolean {
     if (!this.ready) this.start();
     let at = this.wasm.idScratch(end - start);
     if (at === 0) {
       this.wasm.needIdBytes(end - start);
       this.moreRoom();
+      if (!this.keepingIds) return false;
       at = this.wasm.idScratch(end - start);
+      if (at === 0) throw new Error('internal: the fused reader has no room for a record id');
     }
     this.bytes.set(bytes.subarray(start, end), at);
     return true;
   }
 
-  /** While the module keeps the file's ids: the number of the id spelt by bytes[start, end), or −1. */
+  /**
+   * While the module keeps the file's ids: the number of the id spelt by bytes[start, end), or −1; or
+   * IDS_HANDED_OVER when making room handed them to the duplicate check, which then looks itself.
+   */
   findId(bytes: Uint8Array, start: number, end: number): number {
-    this.writeId(bytes, start, end);
+    if (!this.writeId(bytes, start, end)) return IDS_HANDED_OVER;
     return this.wasm.idFound(end - start);
   }
 
-  /** While the module keeps the file's ids: claims an id accepted on `line` (as RecordChecker.claimBytes). */
+  /**
+   * While the module keeps the file's ids: claims an id accepted on `line` (as RecordChecker.claimBytes); or
+   * IDS_HANDED_OVER, having claimed nothing, when making room handed the ids to the duplicate check.
+   */
   claimIdBytes(bytes: Uint8Array, start: number, end: number, line: number): number {
     for (;;) {
-      this.writeId(bytes, start, end);
+      if (!this.writeId(bytes, start, end)) return IDS_HANDED_OVER;
       const id = this.wasm.idClaim(end - start, line);
       if (id !== -2) return id;
       this.moreRoom();
+      if (!this.keepingIds) return IDS_HANDED_OVER;
     }
   }
 

@@ -357,6 +357,26 @@ describe('the fused reader with no room for more ids', () => {
     expect(fast.rejected.length).toBe(73);
     expect(fast).toEqual(general);
   });
+
+  // Reached while the duplicate check asks the module about a row it left (found in review): the claim or the
+  // look-up in progress is then the check's own.
+  it.each([
+    // Every row left to the general path (its quoted note): ids claimed through the check; one repeated late.
+    ['claiming an id', 33_000, 6, (i: number) => `ID-${i === 32_990 ? 32_768 : i},S01,C01-01,1,2026-10-01,"a,b"`],
+    ['claiming an id, past the room for ids', 150_000, 8, (i: number) => `ID-${i},S01,C01-01,1,2026-10-01,"a,b"`],
+    // Rows of an unknown site (rejected) repeat long ids accepted before: looking one up fills the id bytes.
+    ['looking an id up', 40_000, 6, (i: number) => {
+      const long = (k: number) => `L${String(k).padStart(199, '0')}`;
+      return i % 2 === 0 ? `${i < 100 ? long(i) : `ACC-${String(i).padStart(36, '0')}`},S01,C01-01,1,2026-10-01,` : `${long((i % 100) - 1)},S99,C01-01,1,2026-10-01,`;
+    }],
+  ])('reads on as the general checks do, reached while %s', async (_name, rows, limit, rowOf) => {
+    const dir = tempDir();
+    const file = path.join(dir, 'ids.csv');
+    writeFileSync(file, `record_id,site_id,item_code,count,date,note\n${Array.from({ length: rows }, (_, i) => rowOf(i)).join('\n')}\n`);
+    const general = await read(file, true, { period: '2026-10', keepRejected: 100_000 });
+    const fast = await read(file, false, { period: '2026-10', keepRejected: 100_000, fusedMemoryLimit: limit << 20 });
+    expect(fast).toEqual(general);
+  });
 });
 
 describe('the fused reader with a record_id column and no ids', () => {
