@@ -104,7 +104,7 @@ export class ByteTable {
     return start;
   }
 
-  /** Stores a key whose bytes are in the pool already (see adoptPool) in the slot slotOf() gave. */
+  /** Stores a key whose bytes are in the pool already (see appendPool) in the slot slotOf() gave. */
   index(slot: number, hash: number, start: number, length: number, value: number): void {
     const at = slot << 2;
     this.slots[at] = hash + 1;

@@ -486,10 +486,13 @@ export class FindingCollector implements FindingSink {
 
   /** Called before the source is counted in sizes[slot]. */
   private rememberRecordId(slot: number, recordId: number): void {
-    if (!this.recordIds) {
-      this.recordIds = this.list.map((_, i) => new Array<number>(this.sizes[i]!).fill(-1));
-    }
-    this.recordIds[slot]!.push(recordId);
+    if (!this.recordIds) this.startRecordIds();
+    this.recordIds![slot]!.push(recordId);
+  }
+
+  /** Record ids from now on: none (−1) for every source so far. */
+  private startRecordIds(): void {
+    this.recordIds = this.list.map((_, i) => new Array<number>(this.sizes[i]!).fill(-1));
   }
 
   /** Carries text `id` into the list of kind `key % 3` of aggregate `key / 3`, unless it is there. */
@@ -684,7 +687,7 @@ export class FindingCollector implements FindingSink {
     const count = part.counts.length;
     // At most this many new aggregates: grown once, not doubled step by step.
     this.reserve(this.list.length + count);
-    if (part.recordIds && !this.recordIds) this.recordIds = this.list.map((_, i) => new Array<number>(this.sizes[i]!).fill(-1));
+    if (part.recordIds && !this.recordIds) this.startRecordIds();
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
       this.counts[slot]! += part.counts[k]!;
@@ -855,8 +858,8 @@ export class FindingCollector implements FindingSink {
 
   /**
    * Writes the sources joined by `separator` as UTF-8 bytes into `out` from `at` and returns where they end,
-   * without a string per source (a month of millions of records lists every one of them); −1 when record
-   * ids or a file name that CSV must quote make the string path (sourceLabels) necessary. `out` must have
+   * without a string per source (a month of millions of records lists every one of them); −1 when record ids
+   * that are not all plain, or a file name that CSV must quote, make the string path (sourceLabels) necessary. `out` must have
    * sourceBytesBound() bytes free, and `at` be at least the separator's length (the bytes just before it are
    * borrowed and restored).
    */
