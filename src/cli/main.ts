@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
+import { standardStream } from '../io/fd-writer.js';
 import { trace } from '../io/trace.js';
 import { worthTwoThreads } from '../io/two-threads.js';
 
@@ -60,14 +61,14 @@ export interface MainIo {
 /**
  * Runs the CLI and sets process.exitCode (never process.exit, which would cut piped output short). It resolves
  * when everything the command does is done but removing previous outputs renamed aside, which goes on on the
- * thread pool (see write.ts: previousOutputsRemoved): bin/civscore.js then exits at once if the streams are
- * flushed, and Node finishes that removal while it winds down.
+ * thread pool (see write.ts: previousOutputsRemoved): bin/civscore.js then exits at once if stdout and stderr
+ * hold nothing unwritten, and Node finishes that removal while it winds down.
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   trace('main started');
   const env = io.env ?? process.env;
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
+  const stdout = io.stdout ?? standardStream(1);
+  const stderr = io.stderr ?? standardStream(2);
   const args = argv.slice(2);
   const langIndex = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   const requested = langIndex < 0 ? undefined : args[langIndex]!.includes('=') ? args[langIndex]!.split('=')[1] : args[langIndex + 1];

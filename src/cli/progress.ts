@@ -13,7 +13,6 @@ export interface Progress {
 }
 
 export function progressFor(files: readonly string[], stderr: Writer, now: () => number = () => performance.now()): Progress | undefined {
-  if (stderr.isTTY !== true) return undefined;
   let total = 0;
   for (const file of files) {
     try {
@@ -22,7 +21,8 @@ export function progressFor(files: readonly string[], stderr: Writer, now: () =>
       // reported by the reader
     }
   }
-  if (total < PROGRESS_MIN_BYTES) return undefined;
+  // The size first: knowing whether stderr is a terminal may load Node's tty module (see FdWriter).
+  if (total < PROGRESS_MIN_BYTES || stderr.isTTY !== true) return undefined;
   const started = now();
   let read = 0;
   let rowsBefore = 0;
