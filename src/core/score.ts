@@ -85,6 +85,13 @@ interface Segment {
   idOffset: number;
 }
 
+/** See FindingCollector.plainSources. */
+interface PlainSources {
+  prefixes: Uint8Array[];
+  inNaturalOrder: boolean;
+  wholeFile: number[][];
+}
+
 /**
  * Writes the sources of a chain of `size` lines (each plus `offset`) into `out` from `at`: per source, the
  * prefix of its file (runs: pairs of file and the index of its first source) and the line's digits.
@@ -103,18 +110,22 @@ function writeChain(
     const slab = slabs[block >>> SLAB_BLOCKS_SHIFT]!;
     const start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
     const count = Math.min(BLOCK_LINES, size - i);
-    if (count === BLOCK_LINES && (nextRun >= i + BLOCK_LINES || nextRun < i)) {
-      // A full block within one file run. Its lines rise, so when the first and the last have as many
-      // digits every source is as long: the block's 16 prefixes are copied at once from a template made
-      // for this prefix and length (each copy is a call, which costs more than the bytes it copies), then
-      // each line's digits are written in place.
+    if (nextRun >= i + count || nextRun < i) {
+      // A block within one file run. Its lines rise, so when the first and the last have as many digits
+      // every source is as long: the prefixes are copied at once from a template of 16 made for this prefix
+      // and length (each copy is a call, which costs more than the bytes it copies), then each line's digits
+      // are written in place. A block of fewer lines (an aggregate's last) copies the whole template when
+      // `out` has room for it: what lies past its sources is written over by what follows them.
       const digits = digitCount(slab[start]! + offset);
-      if (digitCount(slab[start + BLOCK_LINES - 1]! + offset) === digits) {
+      if (digitCount(slab[start + count - 1]! + offset) === digits) {
         const length = prefix.length + digits;
-        out.set(templates[digits] ?? (templates[digits] = blockTemplate(prefix, digits)), at);
-        for (let j = 1; j <= BLOCK_LINES; j++) putDigits(out, at + j * length, slab[start + j - 1]! + offset);
-        at += BLOCK_LINES * length;
-        continue;
+        const template = templates[digits] ?? (templates[digits] = blockTemplate(prefix, digits));
+        if (count === BLOCK_LINES || at + template.length <= out.length) {
+          out.set(template, at);
+          for (let j = 1; j <= count; j++) putDigits(out, at + j * length, slab[start + j - 1]! + offset);
+          at += count * length;
+          continue;
+        }
       }
     }
     for (let j = 0; j < count; j++) {
@@ -861,7 +872,7 @@ export class FindingCollector implements FindingSink {
    * without a string per source (a month of millions of records lists every one of them); −1 when record ids
    * that are not all plain, or a file name that CSV must quote, make the string path (sourceLabels) necessary. `out` must have
    * sourceBytesBound() bytes free, and `at` be at least the separator's length (the bytes just before it are
-   * borrowed and restored).
+   * borrowed and restored). Bytes past where the sources end, up to the end of `out`, may be changed.
    */
   writeSources(aggregate: FindingAggregate, out: Uint8Array, at: number, separator: Uint8Array): number {
     if (this.recordIds) {
@@ -871,8 +882,9 @@ export class FindingCollector implements FindingSink {
       return this.recordIdNames.writeSorted(ids, out, at, separator);
     }
     // A file name a CSV cell must quote takes the string way.
-    if (this.namesNeedQuoting()) return -1;
-    const prefixes = this.sourcePrefixes(separator);
+    const plain = this.plainSources(separator);
+    if (plain === undefined) return -1;
+    const prefixes = plain.prefixes;
     const slot = aggregate.index;
     const size = this.sizes[slot]!;
     // Each source is one copy of "separator + FILE:" and the line's digits. The first one's separator is
@@ -883,7 +895,7 @@ export class FindingCollector implements FindingSink {
     for (let k = 0; k < skip; k++) kept[k] = out[at - skip + k]!;
     const from = at;
     at -= skip;
-    if (this.disorder[slot] === 1 || !this.filesInNaturalOrder()) {
+    if (this.disorder[slot] === 1 || !plain.inNaturalOrder) {
       const { files, lines } = this.sourcePairs(aggregate)!;
       for (let i = 0; i < files.length; i++) {
         const prefix = prefixes[files[i]!]!;
@@ -893,8 +905,13 @@ export class FindingCollector implements FindingSink {
     } else {
       // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
       if (size > 0) at = writeChain(out, at, this.slabs, this.blockNext, this.heads[slot]!, size, 0, prefixes, this.fileRuns[slot]!);
-      for (const segment of this.segments[slot] ?? []) {
-        at = writeChain(out, at, segment.slabs, segment.blockNext, segment.head, segment.size, segment.offset, prefixes, [segment.file, 0]);
+      // Indexed: this runs once per ledger row, mostly before V8 optimises it, where for…of allocates.
+      const segments = this.segments[slot];
+      if (segments !== undefined) {
+        for (let k = 0; k < segments.length; k++) {
+          const segment = segments[k]!;
+          at = writeChain(out, at, segment.slabs, segment.blockNext, segment.head, segment.size, segment.offset, prefixes, plain.wholeFile[segment.file]!);
+        }
       }
     }
     for (let k = 0; k < skip; k++) out[from - skip + k] = kept[k]!;
@@ -903,35 +920,33 @@ export class FindingCollector implements FindingSink {
 
   private kept = new Uint8Array(8);
 
-  private namesNeedQuoting(): boolean {
-    if (this.quotingChecked !== this.files.length) {
-      this.quoting = this.files.some((name) => /[",\r\n]|^\s/.test(name));
-      this.quotingChecked = this.files.length;
+  /**
+   * What writeSources needs of the files, worked out once per separator and set of files: "separator +
+   * FILE:" per file as bytes, whether the files' indexes are their natural order, and per file the runs of
+   * a chain that is all from that file; undefined when a file name must be quoted in CSV.
+   */
+  private plainSources(separator: Uint8Array): PlainSources | undefined {
+    if (this.plainFor !== this.files.length || this.plainSeparator !== separator) {
+      const quoting = this.files.some((name) => /[",\r\n]|^\s/.test(name));
+      const ranks = this.fileRanks();
+      this.plain = quoting
+        ? undefined
+        : {
+            prefixes: this.files.map((name) => Buffer.concat([separator, Buffer.from(`${name}:`, 'utf8')])),
+            inNaturalOrder: ranks.every((rank, index) => rank === index),
+            wholeFile: this.files.map((_, file) => [file, 0]),
+          };
+      this.plainFor = this.files.length;
+      this.plainSeparator = separator;
     }
-    return this.quoting;
+    return this.plain;
   }
 
-  private quoting = false;
-  private quotingChecked = -1;
-
-  /** "separator + FILE:" per file, as bytes. */
-  private sourcePrefixes(separator: Uint8Array): Uint8Array[] {
-    if (this.prefixes.length !== this.files.length || this.prefixSeparator !== separator) {
-      this.prefixes = this.files.map((name) => Buffer.concat([separator, Buffer.from(`${name}:`, 'utf8')]));
-      this.prefixSeparator = separator;
-    }
-    return this.prefixes;
-  }
-
-  private filesInNaturalOrder(): boolean {
-    const ranks = this.fileRanks();
-    for (let i = 0; i < ranks.length; i++) if (ranks[i] !== i) return false;
-    return true;
-  }
+  private plain: PlainSources | undefined;
+  private plainFor = -1;
+  private plainSeparator: Uint8Array | undefined;
 
   private ranks: Int32Array | undefined;
-  private prefixes: Uint8Array[] = [];
-  private prefixSeparator: Uint8Array | undefined;
 
   private fileRanks(): Int32Array {
     if (this.ranks?.length !== this.files.length) {
@@ -1009,7 +1024,10 @@ export interface LedgerEntry {
   sourceCount: number;
   /** The sources, sorted naturally: `FILE:LINE`, or the record_id where present. Built on demand. */
   sourceLabels: () => string[];
-  /** The same, joined, written as UTF-8 bytes into `out` at `at` (see FindingCollector.writeSources). */
+  /**
+   * The same, joined, written as UTF-8 bytes into `out` at `at` (see FindingCollector.writeSources). Bytes
+   * of `out` past where it ends may be changed too.
+   */
   writeSources: (out: Uint8Array, at: number, separator: Uint8Array) => number;
   /** The most bytes writeSources may write. */
   sourceBytesBound: (separatorLength: number) => number;
