@@ -3,7 +3,7 @@
 // then writes one cache per bundle file.
 //
 //   node scripts/code-cache.mjs      (run by `npm run build`, after scripts/bundle.mjs)
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,13 +19,7 @@ const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const out = mkdtempSync(join(tmpdir(), 'civscore-code-cache-'));
 try {
   const demo = (name) => join(root, 'fixtures', 'demo', name);
-  // The demo months are GBK exports with a record-id column. Many exports are UTF-8 and have none, and such
-  // a file takes other code: a copy of a demo month in that shape is scored too.
-  const plain = join(out, 'plain-2026-10.csv');
-  const gbkLines = new TextDecoder('gbk').decode(readFileSync(demo('2026-10.csv'))).split('\r\n');
-  writeFileSync(plain, gbkLines.map((line) => line.slice(line.indexOf(',') + 1)).join('\r\n'));
   const runs = [
-    ['score', '--records', plain, '--out', join(out, 'plain')],
     ['score', '--records', demo('2026-09.csv'), '--components', demo('components-2026-09.csv'), '--out', join(out, '2026-09')],
     ['score', '--records', demo('2026-10.csv'), '--components', demo('components-2026-10.csv'), '--previous', join(out, '2026-09', 'results.json'), '--out', join(out, '2026-10')],
   ];
