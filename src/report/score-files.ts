@@ -5,7 +5,7 @@ import type { RejectedRow } from '../core/records.js';
 import type { Rational } from '../core/rational.js';
 import { leadOf, type LedgerEntry, type ScoreOutput } from '../core/score.js';
 import type { Item, RuleSet } from '../core/types.js';
-import { csvCell, toCsv, type Cell } from './csv.js';
+import { csvCell, QUOTE_ANYWHERE, QUOTE_FIRST, QUOTE_LAST, quotingOf, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
 
 const yesNo = (value: boolean): string => (value ? '是' : '否');
@@ -23,11 +23,10 @@ function listCells(inspectors: readonly string[], notes: readonly string[], phot
   return `,${csvCell(inspectors.join('; '))},${csvCell(notes.join('; '))},${csvCell(photos.join('; '))}\r\n`;
 }
 
-/** The ledger's last cells for one inspectors list, with the notes and photos lists they were made with. */
-interface AfterCells {
-  notes: readonly string[];
-  photos: readonly string[];
-  cells: string;
+/** A text of the ledger's last cells (see LedgerWriter.writeLists). */
+interface ListText {
+  bytes: Buffer;
+  quoting: number;
 }
 
 const LEDGER_HEADER: Cell[] = [
@@ -50,12 +49,14 @@ export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uin
   // optimises while the ledger is still being written. It used to optimise the generator itself, with all
   // of this inlined: ~30 ms of a background thread, in a city month often still running when the run
   // ended, and Node waits for such work before the process exits.
+  // Nor does it loop over the rows: V8 cannot optimise a loop in a generator while it runs (on-stack
+  // replacement), so a city month's ~4,000 rows would all go through the interpreter's loop.
   const writer = new LedgerWriter(bom);
   const ledger = scored.ledger;
-  for (let i = 0; i < ledger.length; i++) {
-    // A row that does not fit behind what is written: that goes first.
-    if (writer.prepare(ledger[i]!)) yield writer.take();
-    if (writer.write()) yield writer.take();
+  let next = 0;
+  while (next < ledger.length) {
+    next = writer.writeRows(ledger, next);
+    if (writer.ready) yield writer.take();
   }
   if (writer.at > 0) yield writer.take();
 }
@@ -71,7 +72,6 @@ class LedgerWriter {
   private site: Buffer = EMPTY;
   private item: Buffer = EMPTY;
   private numbers: Buffer = EMPTY;
-  private after = '';
   private room = 0;
   private readonly separator = Buffer.from(SOURCE_SEPARATOR, 'utf8');
   // Most cells repeat from row to row: the site's, the item's, and the numbers of an item found n times.
@@ -83,9 +83,9 @@ class LedgerWriter {
   private readonly numberCells = new Map<Item, Map<Rational, Map<number, Buffer>>>();
   // Texts of the rule set's own numbers (points, caps, multipliers): a few objects, each written once.
   private readonly ruleNumberTexts = new Map<Rational, string>();
-  // Large months give many entries the very same lists (see FindingCollector.settleAll): the cells of the
-  // last lists seen with each inspectors list, by identity.
-  private readonly afterCells = new Map<readonly string[], AfterCells>();
+  // The texts of the last three cells (测评员, 备注, 照片) as UTF-8 bytes, and how each bears on its cell's
+  // quoting (see quotingOf): a cell is written from its texts' bytes, without a string per row.
+  private readonly listTexts = new Map<string, ListText>();
 
   constructor(bom: boolean) {
     this.out = this.buffers[0]!;
@@ -101,8 +101,43 @@ class LedgerWriter {
     return text;
   }
 
+  /** A chunk is ready to be taken (see writeRows). */
+  ready = false;
+  /** writeRows stopped after preparing a row that did not fit behind what was written: it goes first. */
+  private prepared = false;
+
+  /**
+   * Writes rows from `from` on until a chunk is ready to be taken or every row is written; returns the
+   * row to go on from.
+   */
+  writeRows(ledger: readonly LedgerEntry[], from: number): number {
+    let i = from;
+    if (this.prepared) {
+      this.prepared = false;
+      i++;
+      if (this.write()) {
+        this.ready = true;
+        return i;
+      }
+    }
+    for (; i < ledger.length; i++) {
+      // A row that does not fit behind what is written: that goes first.
+      if (this.prepare(ledger[i]!)) {
+        this.prepared = true;
+        this.ready = true;
+        return i;
+      }
+      if (this.write()) {
+        this.ready = true;
+        return i + 1;
+      }
+    }
+    return i;
+  }
+
   /** The bytes written since the last chunk, handed out; writing goes on in the other buffer. */
   take(): Uint8Array {
+    this.ready = false;
     const chunk = this.out.subarray(0, this.at);
     this.turn = 1 - this.turn;
     this.out = this.buffers[this.turn]!;
@@ -119,7 +154,7 @@ class LedgerWriter {
   }
 
   /** Makes an entry's cells ready for write(); true when what is written must be taken first. */
-  prepare(e: LedgerEntry): boolean {
+  private prepare(e: LedgerEntry): boolean {
     this.entry = e;
     let site = this.siteCells.get(e.site.id);
     if (site === undefined) {
@@ -148,25 +183,19 @@ class LedgerWriter {
       );
       byCount.set(e.n, numbers);
     }
-    let lists = this.afterCells.get(e.inspectors);
-    if (lists === undefined || lists.notes !== e.notes || lists.photos !== e.photos) {
-      lists = { notes: e.notes, photos: e.photos, cells: listCells(e.inspectors, e.notes, e.photos) };
-      this.afterCells.set(e.inspectors, lists);
-    }
     this.site = site;
     this.item = item;
     this.numbers = numbers;
-    this.after = lists.cells;
-    // A UTF-16 code unit takes at most three UTF-8 bytes: a bound, without measuring the text.
-    this.room = site.length + item.length + numbers.length + 3 * this.after.length + e.sourceBytesBound(this.separator.length);
+    // The last three cells make their own room (see writeLists).
+    this.room = site.length + item.length + numbers.length + e.sourceBytesBound(this.separator.length);
     return this.at + this.room > this.out.length && this.at > 0;
   }
 
   /** Writes the entry prepare() was given; true when a chunk is ready to be taken. */
-  write(): boolean {
+  private write(): boolean {
     const e = this.entry!;
     this.reserve(this.room);
-    const { site, item, numbers, after, separator } = this;
+    const { site, item, numbers, separator } = this;
     const out = this.out;
     let at = this.at;
     out.set(site, at);
@@ -181,12 +210,75 @@ class LedgerWriter {
       // Record ids, or a file name CSV must quote: the column is made as text.
       const text = csvCell(e.sourceLabels().join(SOURCE_SEPARATOR));
       this.at = start;
-      this.reserve(3 * (text.length + after.length));
+      this.reserve(3 * text.length);
       at = start + this.out.write(text, start, 'utf8');
     }
-    at += this.out.write(after, at, 'utf8');
+    const end = this.writeLists(e, at);
+    if (end >= 0) at = end;
+    else {
+      // A text CSV must quote: the cells are made as text.
+      const after = listCells(e.inspectors, e.notes, e.photos);
+      this.roomAt(at, 3 * after.length);
+      at += this.out.write(after, at, 'utf8');
+    }
     this.at = at;
     return at >= LEDGER_CHUNK_BYTES;
+  }
+
+  /** `out` with room for `size` more bytes at `at`, keeping what is before `at`. */
+  private roomAt(at: number, size: number): Buffer {
+    if (at + size > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.out.length, at + size));
+      this.out.copy(grown, 0, 0, at);
+      this.buffers[this.turn] = this.out = grown;
+    }
+    return this.out;
+  }
+
+  /**
+   * Writes the last three cells and the line end at `at` as listCells() makes them, from the texts' bytes;
+   * returns where they end, or −1 when a cell must be quoted (nothing is then taken as written).
+   */
+  private writeLists(e: LedgerEntry, at: number): number {
+    at = this.writeList(e.inspectors, at);
+    if (at >= 0) at = this.writeList(e.notes, at);
+    if (at >= 0) at = this.writeList(e.photos, at);
+    if (at < 0) return -1;
+    const out = this.roomAt(at, 2);
+    out[at] = 0x0d;
+    out[at + 1] = 0x0a;
+    return at + 2;
+  }
+
+  /** A comma and one cell of texts joined by "; " (see writeLists). */
+  private writeList(list: readonly string[], at: number): number {
+    let out = this.roomAt(at, 1);
+    out[at++] = 0x2c;
+    const last = list.length - 1;
+    for (let k = 0; k <= last; k++) {
+      const text = this.listText(list[k]!);
+      const quoting = text.quoting;
+      if (quoting !== 0 && ((quoting & QUOTE_ANYWHERE) !== 0 || (k === 0 && (quoting & QUOTE_FIRST) !== 0) || (k === last && (quoting & QUOTE_LAST) !== 0))) return -1;
+      const bytes = text.bytes;
+      out = this.roomAt(at, bytes.length + 2);
+      if (k > 0) {
+        out[at++] = 0x3b;
+        out[at++] = 0x20;
+      }
+      out.set(bytes, at);
+      at += bytes.length;
+    }
+    return at;
+  }
+
+  private listText(text: string): ListText {
+    let known = this.listTexts.get(text);
+    if (known === undefined) {
+      // An empty text (none is carried) would take the string way.
+      known = { bytes: Buffer.from(text, 'utf8'), quoting: text === '' ? QUOTE_ANYWHERE : quotingOf(text) };
+      this.listTexts.set(text, known);
+    }
+    return known;
   }
 }
 

@@ -13,6 +13,7 @@ import { FindingCollector, score, type ScoreOutput } from '../../src/core/score.
 import { compareNatural } from '../../src/core/text.js';
 import { readRecords } from '../../src/io/records.js';
 import { loadRules } from '../../src/io/rules.js';
+import { csvCell } from '../../src/report/csv.js';
 import { ledgerCsvPieces } from '../../src/report/score-files.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -169,3 +170,34 @@ function expectLedgerRows(text: string, scored: ScoreOutput): void {
     expect(row[sourcesColumn]).toBe(entry.sourceLabels().join('; '));
   });
 }
+
+describe('ledger.csv, the last three cells', () => {
+  it('are written as csvCell writes the texts joined by "; ", quoted or not', () => {
+    const scored = month(3000, '月度/records-2026-10.csv');
+    const rows = scored.ledger.length;
+    const ledgerOf = (lists: (readonly (readonly string[])[])[]) => {
+      const ledger = scored.ledger.map((entry, i) => {
+        const [inspectors = [], notes = [], photos = []] = lists[i] ?? [];
+        return Object.create(entry, { inspectors: { value: inspectors }, notes: { value: notes }, photos: { value: photos } }) as typeof entry;
+      });
+      return Buffer.concat([...ledgerCsvPieces({ ...scored, ledger })].map((chunk) => Buffer.from(chunk))).toString('utf8');
+    };
+    // Rows with no texts, split at their line ends (no cell of theirs is quoted).
+    const bare = ledgerOf([]).split('\r\n');
+    expect(bare.length).toBe(rows + 2);
+    const piece = fc.constantFrom('a', '张伟', '"', ',', '\n', '\r', ' ', '\t', '\u3000', '\u00a0', ';', '；', 'x y');
+    const text = fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    const list = fc.array(text, { maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(list, list, list), { minLength: 1, maxLength: 60 }), (lists) => {
+        const cell = (texts: readonly string[]) => csvCell(texts.join('; '));
+        const expected = [bare[0]!, ...scored.ledger.map((_, i) => {
+          const [inspectors = [], notes = [], photos = []] = lists[i] ?? [];
+          return `${bare[i + 1]!.slice(0, -3)},${cell(inspectors)},${cell(notes)},${cell(photos)}`;
+        }), ''].join('\r\n');
+        expect(ledgerOf(lists)).toBe(expected);
+      }),
+      { numRuns: 80, seed: 23 },
+    );
+  });
+});
