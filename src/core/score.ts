@@ -1021,6 +1021,8 @@ export interface LedgerEntry {
   applied: Rational;
   veto: boolean;
   repeat: boolean;
+  /** Entries with the same key have the same n, points, multiplier, raw, applied, veto and repeat. */
+  numbersKey: object;
   sourceCount: number;
   /** The sources, sorted naturally: `FILE:LINE`, or the record_id where present. Built on demand. */
   sourceLabels: () => string[];
@@ -1101,6 +1103,7 @@ class AggregateEntry implements LedgerEntry {
     readonly raw: Rational,
     readonly applied: Rational,
     readonly repeat: boolean,
+    readonly numbersKey: object,
     private readonly collector: FindingCollector,
   ) {
     this.n = aggregate.n;
@@ -1240,10 +1243,12 @@ export function score(input: ScoreInput): ScoreOutput {
       const aggregate = aggregates[a]!;
       const item = ruleSet.itemByCode.get(aggregate.item)!;
       const repeat = previous?.findings.has(findingKey(site.id, item.code)) ?? false;
-      const { multiplier, raw, applied: entryApplied } = deductionOf(item, aggregate.n, repeat);
+      const deduction = deductionOf(item, aggregate.n, repeat);
+      const { multiplier, raw, applied: entryApplied } = deduction;
       appliedEach.push(entryApplied);
       veto ||= item.veto;
-      ledger.push(new AggregateEntry(site, unit, category, item, aggregate, multiplier, raw, entryApplied, repeat && repeatRaises, collector));
+      // The deduction is worked out once per (item, count, repeat): what the ledger's numbers depend on.
+      ledger.push(new AggregateEntry(site, unit, category, item, aggregate, multiplier, raw, entryApplied, repeat && repeatRaises, deduction, collector));
       let stat = itemStats.get(item.code);
       if (stat === undefined) itemStats.set(item.code, (stat = { item, findings: 0, sites: 0, applied: [] }));
       stat.findings += aggregate.n;

@@ -78,9 +78,8 @@ class LedgerWriter {
   // They are kept as UTF-8 bytes, each with the comma that follows it.
   private readonly siteCells = new Map<string, Buffer>();
   private readonly itemCells = new Map<string, Buffer>();
-  // The numbers depend on the item, the multiplier and n alone (raw = points × n × multiplier, applied =
-  // min(raw, cap)): found by identity and count, without a key string per row.
-  private readonly numberCells = new Map<Item, Map<Rational, Map<number, Buffer>>>();
+  // The numbers, by the entry's numbersKey (one per item, count and repeat).
+  private readonly numberCells = new Map<object, Buffer>();
   // Texts of the rule set's own numbers (points, caps, multipliers): a few objects, each written once.
   private readonly ruleNumberTexts = new Map<Rational, string>();
   // The texts of the last three cells (测评员, 备注, 照片) as UTF-8 bytes, and how each bears on its cell's
@@ -166,11 +165,7 @@ class LedgerWriter {
       item = cellsBytes([e.item.code, e.item.text]);
       this.itemCells.set(e.item.code, item);
     }
-    let byMultiplier = this.numberCells.get(e.item);
-    if (byMultiplier === undefined) this.numberCells.set(e.item, (byMultiplier = new Map()));
-    let byCount = byMultiplier.get(e.multiplier);
-    if (byCount === undefined) byMultiplier.set(e.multiplier, (byCount = new Map()));
-    let numbers = byCount.get(e.n);
+    let numbers = this.numberCells.get(e.numbersKey);
     if (numbers === undefined) {
       const raw = e.raw.toExactString();
       // applied is raw itself or the item's cap.
@@ -181,7 +176,7 @@ class LedgerWriter {
           `${csvCell(applied)},${yesNo(e.veto)},${yesNo(e.repeat)},`,
         'utf8',
       );
-      byCount.set(e.n, numbers);
+      this.numberCells.set(e.numbersKey, numbers);
     }
     this.site = site;
     this.item = item;
