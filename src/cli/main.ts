@@ -2,8 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { colourWanted, InvalidInputError, languageFrom, paintFor, UsageError, type Context } from './context.js';
-import { standardStream } from '../io/fd-writer.js';
+import { colourWanted, InvalidInputError, languageFrom, paintFor, say, UsageError, type Context } from './context.js';
+import { FdWriter, standardStream } from '../io/fd-writer.js';
 import { trace } from '../io/trace.js';
 import { worthTwoThreads } from '../io/two-threads.js';
 
@@ -125,6 +125,13 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     await program.parseAsync(argv as string[]);
   } catch (error) {
     code = exitCodeFor(error, context);
+  }
+  // Output the user asked for and did not get (a full disk): said on stderr if it can be, and exit code 2.
+  for (const [name, writer] of [['stdout', stdout], ['stderr', stderr]] as const) {
+    if (!(writer instanceof FdWriter) || writer.failure === undefined) continue;
+    const { code: reason = 'EIO', message } = writer.failure;
+    stderr.write(`civscore: ${say(context, `could not write to ${name}`, `无法写入 ${name}`)}: ${reason === 'ENOSPC' ? say(context, 'no space left on the device', '设备空间不足') : message} (${reason})\n`);
+    if (code === 0) code = 2;
   }
   process.exitCode = code;
   return code;

@@ -12,8 +12,13 @@ function sleep(ms: number): void {
 }
 
 export class FdWriter {
-  /** Set once a write found the reader gone (EPIPE): what follows is dropped, as `civscore … | head` wants. */
+  /**
+   * Set once a write found the reader gone (EPIPE: what follows is dropped, as `civscore … | head` wants) or
+   * failed otherwise (see failure).
+   */
   private closed = false;
+  /** Why a write failed other than for EPIPE (a full disk, say): the command goes on, and main reports it. */
+  failure: NodeJS.ErrnoException | undefined;
   private tty: boolean | undefined;
 
   constructor(
@@ -40,11 +45,9 @@ export class FdWriter {
           sleep(1);
           continue;
         }
-        if (code === 'EPIPE') {
-          this.closed = true;
-          return true;
-        }
-        throw error;
+        this.closed = true;
+        if (code !== 'EPIPE') this.failure = error as NodeJS.ErrnoException;
+        return true;
       }
     }
     return true;

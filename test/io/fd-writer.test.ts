@@ -2,7 +2,7 @@
 // descriptor does, a reader that went away is not an error, and the built CLI behaves as with Node's streams.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FdWriter } from '../../src/io/fd-writer.js';
@@ -31,19 +31,19 @@ describe('FdWriter', () => {
     expect(calls).toBeGreaterThan(Buffer.byteLength(text) / 3);
   });
 
-  it('drops what is written after the reader has gone, and throws any other failure', () => {
-    let calls = 0;
-    const gone = new FdWriter(1, () => {
-      calls++;
-      throw failure('EPIPE');
-    });
-    expect(gone.write('first\n')).toBe(true);
-    expect(gone.write('second\n')).toBe(true);
-    expect(calls).toBe(1);
-    const broken = new FdWriter(1, () => {
-      throw failure('EBADF');
-    });
-    expect(() => broken.write('x')).toThrow('EBADF');
+  it('drops what is written after the reader has gone or a write failed, and keeps the failure', () => {
+    for (const code of ['EPIPE', 'ENOSPC']) {
+      let calls = 0;
+      const writer = new FdWriter(1, () => {
+        calls++;
+        throw failure(code);
+      });
+      expect(writer.write('first\n')).toBe(true);
+      expect(writer.write('second\n')).toBe(true);
+      expect(calls).toBe(1);
+      // The reader going away is no failure.
+      expect(writer.failure?.code).toBe(code === 'EPIPE' ? undefined : code);
+    }
   });
 
   it('writes UTF-8 to a real file, which is not a terminal', () => {
@@ -71,6 +71,21 @@ describe.skipIf(process.platform === 'win32')('the built CLI on its descriptors'
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe(readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(run.stderr).toMatch(/^read .*2026-10\.csv: gb18030, \d+ rows\nwrote .*out\/\n$/);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says so, with exit code 2, when stdout cannot be written (a full disk)', () => {
+    const out = path.join(tempDir(), 'out');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, ['bin/civscore.js', ...demo, '--out', out], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', env: { ...process.env, CIVSCORE_LANG: 'en' } });
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/\ncivscore: could not write to stdout: no space left on the device \(ENOSPC\)\n$/);
+      expect(run.stderr).not.toMatch(/internal error/);
+    } finally {
+      closeSync(full);
+    }
+    // The outputs were written before stdout was.
+    expect(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')).units.length).toBeGreaterThan(0);
   });
 
   it('ends quietly with code 0 when the reader of stdout goes away early (civscore … | head)', async () => {
