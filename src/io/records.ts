@@ -436,8 +436,11 @@ export class RecordsReader {
     inputs: [], fileDiagnostics: [], rejected: [], records: 0, accepted: 0, fusedRows: 0, months: new Set(), dropped: { rows: 0, errors: 0 },
   };
   private readonly checker: RecordChecker;
-  private readonly sites: ByteKeyTable;
-  private readonly items: ByteKeyTable;
+  /**
+   * Site ids and item codes by their bytes, for rows the fused reader leaves (it has tables of its own):
+   * made when such a row first comes (~1.5 ms of a city month, usually read by the fused reader alone).
+   */
+  private readonly keys: { sites?: ByteKeyTable; items?: ByteKeyTable } = {};
   private readonly siteIds: string[];
   private readonly itemCodes: string[];
   private readonly siteCategory: Int32Array;
@@ -460,8 +463,6 @@ export class RecordsReader {
     const siteIds = ruleSet.sites.map((s) => s.id);
     const itemCodes = [...ruleSet.itemByCode.keys()];
     // The collector indexes sites and items the same way: both follow rule-set order.
-    this.sites = new ByteKeyTable(siteIds);
-    this.items = new ByteKeyTable(itemCodes);
     this.siteIds = siteIds;
     this.itemCodes = itemCodes;
     const categoryIndex = new Map(ruleSet.categories.map((c, i) => [c.id, i]));
@@ -527,7 +528,7 @@ export class RecordsReader {
   async readFile(
     file: string, part?: FilePart, partEnd?: PartEnd, handoff?: Handoff, hashElsewhere?: boolean, fd?: number,
   ): Promise<CsvFileReport> {
-    const { checker, collector, sites, items, siteIds, itemCodes, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
+    const { checker, collector, keys, siteIds, itemCodes, siteCategory, itemCategory, period, monthNumbers, options, result } = this;
     let header: HeaderMap = {};
     let headerLength = 0;
     let fileIndex = 0;
@@ -651,14 +652,14 @@ export class RecordsReader {
           for (let i = headerLength; i < fields; i++) if (!row.isEmpty(i)) return general(row, display);
         }
         if (siteCol >= fields) return general(row, display);
-        const site = sites.lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
+        const site = (keys.sites ??= new ByteKeyTable(siteIds)).lookup(bytes, row.starts[siteCol]!, row.ends[siteCol]!);
         if (site < 0 || row.kinds[siteCol] === FieldKind.Escaped) return general(row, display);
 
         let item = -1;
         const hasItem = itemCol >= 0 && itemCol < fields && !row.isEmpty(itemCol);
         if (hasItem) {
           if (row.kinds[itemCol] === FieldKind.Escaped) return general(row, display);
-          item = items.lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
+          item = (keys.items ??= new ByteKeyTable(itemCodes)).lookup(bytes, row.starts[itemCol]!, row.ends[itemCol]!);
           if (item < 0 || itemCategory[item] !== siteCategory[site]) return general(row, display);
         }
 

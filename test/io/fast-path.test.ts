@@ -147,6 +147,30 @@ describe('the fused fast path', () => {
     expect(general.result.fusedRows).toBe(0);
     expect(fast.aggregates).toEqual(general.aggregates);
   });
+
+  it('leaves rows naming an id it does not hold (non-ASCII) to the general path, and finds the ids after it', async () => {
+    const dir = tempDir();
+    // Ids the module leaves out sit between ids it holds, so that those are found where they were copied in.
+    const siteIds = ['S1', '点位甲', 'S22', 'Ｓ03', 'S333', '东区点位'];
+    const itemIds = ['条目一', 'C1', 'C22'];
+    const mixedRules = oneCategoryRules(dir, '混合编号', siteIds, itemIds);
+    const lines = ['site_id,item_code,count,date,inspector'];
+    for (let i = 0; i < 600; i++) lines.push(`${siteIds[i % 6]},${itemIds[(i * 5) % 3]},${(i % 3) + 1},2026-10-0${(i % 9) + 1},测评员${i % 4}`);
+    const file = path.join(dir, 'mixed.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const readWith = async (generalOnly: boolean) => {
+      const collector = new FindingCollector(mixedRules);
+      const result = await readRecords([file], mixedRules, { generalOnly, period: '2026-10' }, collector);
+      return { result, aggregates: collector.aggregates.map((a) => ({ site: a.site, item: a.item, n: a.n, inspectors: a.inspectors })) };
+    };
+    const fast = await readWith(false);
+    const general = await readWith(true);
+    expect(fast.result.accepted).toBe(general.result.accepted);
+    expect(fast.result.accepted).toBeGreaterThan(400);
+    // Rows of the plain sites S1, S22, S333 with the plain items C1, C22: 3 sites in 6 × 2 items in 3.
+    expect(fast.result.fusedRows).toBe(200);
+    expect(fast.aggregates).toEqual(general.aggregates);
+  });
 });
 
 describe('fast paths agree with the general checks', () => {
