@@ -1186,14 +1186,25 @@ export function score(input: ScoreInput): ScoreOutput {
   const options = ruleSet.scoring;
   const diagnostics: Diagnostic[] = [];
 
-  // Indexed loops below: this runs once, cold, where for…of allocates an iterator result per step.
+  // Indexed loops below: this runs once, cold, where for…of allocates an iterator result per step. Sorting
+  // goes by plain string sorts (code-unit order, as compareText), which compare in native code: a comparator
+  // is a call into this cold code per comparison.
   const findingsBySite = new Map<string, FindingAggregate[]>();
   const all = collector.aggregates;
-  for (let i = 0; i < all.length; i++) {
-    const aggregate = all[i]!;
-    const list = findingsBySite.get(aggregate.site);
-    if (list) list.push(aggregate);
-    else findingsBySite.set(aggregate.site, [aggregate]);
+  const itemRank = new Map<string, number>();
+  const codes = [...ruleSet.itemByCode.keys()].sort();
+  for (let i = 0; i < codes.length; i++) itemRank.set(codes[i]!, i);
+  // Aggregates by item (a counting sort), then by site in that order: each site's list is by item.
+  const byItem: FindingAggregate[][] = codes.map(() => []);
+  for (let i = 0; i < all.length; i++) byItem[itemRank.get(all[i]!.item)!]!.push(all[i]!);
+  for (let r = 0; r < byItem.length; r++) {
+    const ofItem = byItem[r]!;
+    for (let i = 0; i < ofItem.length; i++) {
+      const aggregate = ofItem[i]!;
+      const list = findingsBySite.get(aggregate.site);
+      if (list) list.push(aggregate);
+      else findingsBySite.set(aggregate.site, [aggregate]);
+    }
   }
 
   const ledger: LedgerEntry[] = [];
@@ -1225,7 +1236,7 @@ export function score(input: ScoreInput): ScoreOutput {
     if (units === undefined) unitsByPlace.set(key, (units = siteUnits(ruleSet, site)));
     return units;
   };
-  const sitesInOrder = [...ruleSet.sites].sort((a, b) => compareText(a.id, b.id));
+  const sitesInOrder = ruleSet.sites.map((site) => site.id).sort().map((id) => ruleSet.siteById.get(id)!);
   for (let s = 0; s < sitesInOrder.length; s++) {
     const site = sitesInOrder[s]!;
     const inspected = options.coverage === 'all' || collector.isVisited(site.id);
@@ -1234,7 +1245,7 @@ export function score(input: ScoreInput): ScoreOutput {
       sites.push({ site, inspected, score: null, deduction: null, applied: null, veto: false, findings: [], units });
       continue;
     }
-    const aggregates = (findingsBySite.get(site.id) ?? []).sort((a, b) => compareText(a.item, b.item));
+    const aggregates = findingsBySite.get(site.id) ?? [];
     const unit = ruleSet.unitById.get(site.unit)!;
     const category = ruleSet.categoryById.get(site.category)!;
     const appliedEach: Rational[] = [];
