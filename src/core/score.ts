@@ -111,22 +111,33 @@ function writeChain(
     const start = (block & (SLAB_BLOCKS - 1)) * BLOCK_LINES;
     const count = Math.min(BLOCK_LINES, size - i);
     if (nextRun >= i + count || nextRun < i) {
-      // A block within one file run. Its lines rise, so when the first and the last have as many digits
-      // every source is as long: the prefixes are copied at once from a template of 16 made for this prefix
-      // and length (each copy is a call, which costs more than the bytes it copies), then each line's digits
-      // are written in place. A block of fewer lines (an aggregate's last) copies the whole template when
-      // `out` has room for it: what lies past its sources is written over by what follows them.
-      const digits = digitCount(slab[start]! + offset);
-      if (digitCount(slab[start + count - 1]! + offset) === digits) {
+      // A block within one file run. Its lines rise, so it splits into stretches of lines with as many digits
+      // (usually one, at most a few): each stretch's prefixes are copied at once from a template of 16 made
+      // for this prefix and length (each copy is a call, which costs more than the bytes it copies), then
+      // each line's digits are written in place. A template is copied whole when it fills the block or `out`
+      // has room for it: what lies past the stretch's sources is written over by what follows them.
+      let j = 0;
+      while (j < count) {
+        const digits = digitCount(slab[start + j]! + offset);
+        const below = digits < 10 ? POWERS_OF_TEN[digits]! : Infinity;
+        let end = j + 1;
+        while (end < count && slab[start + end]! + offset < below) end++;
         const length = prefix.length + digits;
         const template = templates[digits] ?? (templates[digits] = blockTemplate(prefix, digits));
-        if (count === BLOCK_LINES || at + template.length <= out.length) {
+        if (end - j === BLOCK_LINES || at + template.length <= out.length) {
           out.set(template, at);
-          for (let j = 1; j <= count; j++) putDigits(out, at + j * length, slab[start + j - 1]! + offset);
-          at += count * length;
-          continue;
+          for (let k = j; k < end; k++) putDigits(out, at + (k - j + 1) * length, slab[start + k]! + offset);
+          at += (end - j) * length;
+        } else {
+          for (let k = j; k < end; k++) {
+            out.set(prefix, at);
+            at += length;
+            putDigits(out, at, slab[start + k]! + offset);
+          }
         }
+        j = end;
       }
+      continue;
     }
     for (let j = 0; j < count; j++) {
       if (i + j === nextRun) {
@@ -957,6 +968,9 @@ export class FindingCollector implements FindingSink {
     return this.ranks;
   }
 }
+
+/** 10^d for d = 0 … 9: the least number with d + 1 digits. */
+const POWERS_OF_TEN = Int32Array.from({ length: 10 }, (_, d) => 10 ** d);
 
 /** "00" … "99" as byte pairs, to write two digits per division. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
