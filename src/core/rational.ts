@@ -125,22 +125,10 @@ export class Rational {
   }
 
   static sum(values: readonly Rational[]): Rational {
-    // Over a common denominator, reduced once at the end: scores share a few small denominators, so most
-    // terms are one bigint addition instead of an add() each (three products and a gcd).
-    let num = 0n;
-    let den = 1n;
+    const total = new Sum();
     // An indexed loop: run cold, for…of allocates an iterator result per value.
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i]!;
-      if (value.den === den) {
-        num += value.num;
-      } else {
-        const common = (den / gcd(den, value.den)) * value.den;
-        num = num * (common / den) + value.num * (common / value.den);
-        den = common;
-      }
-    }
-    return Rational.of(num, den);
+    for (let i = 0; i < values.length; i++) total.add(values[i]!.num, values[i]!.den);
+    return Rational.of(total.num, total.den);
   }
 
   /** Rounds half away from zero to `places` decimals and returns the scaled integer (e.g. cents). */
@@ -220,18 +208,41 @@ function scaledToString(scaled: bigint, places: number, keepZeros: boolean): str
   return negative && /[1-9]/.test(text) ? `-${text}` : text;
 }
 
+/**
+ * A sum of fractions over a common denominator, reduced only when read as a Rational: scores share a few
+ * small denominators, so most terms are one bigint addition instead of an add() each (three products and
+ * a gcd, which cold code pays dearly for).
+ */
+class Sum {
+  num = 0n;
+  den = 1n;
+
+  add(num: bigint, den: bigint): void {
+    if (den === this.den) {
+      this.num += num;
+    } else {
+      const common = (this.den / gcd(this.den, den)) * den;
+      this.num = this.num * (common / this.den) + num * (common / den);
+      this.den = common;
+    }
+  }
+}
+
 /** Sum of Σ w·v / Σ w over pairs; undefined when there are no pairs or the weights sum to zero. */
 export function weightedMean(pairs: Iterable<readonly [weight: Rational, value: Rational]>): Rational | undefined {
-  let weights = Rational.ZERO;
-  let total = Rational.ZERO;
+  const weights = new Sum();
+  const total = new Sum();
   for (const [weight, value] of pairs) {
-    weights = weights.add(weight);
-    total = total.add(weight.mul(value));
+    weights.add(weight.num, weight.den);
+    total.add(weight.num * value.num, weight.den * value.den);
   }
-  return weights.isZero() ? undefined : total.div(weights);
+  // (Σ w·v) / (Σ w) = (tn / td) / (wn / wd) = tn·wd / (td·wn), reduced once.
+  return weights.num === 0n ? undefined : Rational.of(total.num * weights.den, total.den * weights.num);
 }
 
 export function mean(values: readonly Rational[]): Rational | undefined {
   if (values.length === 0) return undefined;
-  return Rational.sum(values).div(Rational.of(values.length));
+  const total = new Sum();
+  for (let i = 0; i < values.length; i++) total.add(values[i]!.num, values[i]!.den);
+  return Rational.of(total.num, total.den * BigInt(values.length));
 }

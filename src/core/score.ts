@@ -1281,12 +1281,14 @@ export function score(input: ScoreInput): ScoreOutput {
       stat.applied.push(entryApplied);
     }
     const applied = Rational.sum(appliedEach);
-    const siteScore = veto ? Rational.ZERO : Rational.max(Rational.ZERO, F.sub(applied));
+    const unfloored = F.sub(applied);
+    const floored = veto || unfloored.num <= 0n;
     sites.push({
       site,
       inspected,
-      score: siteScore,
-      deduction: F.sub(siteScore),
+      score: floored ? Rational.ZERO : unfloored,
+      // F − score: F where the score is 0, else F − (F − applied).
+      deduction: floored ? F : applied,
       applied,
       veto,
       findings: aggregates.map((a) => a.item),

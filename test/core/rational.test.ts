@@ -45,6 +45,30 @@ describe('Rational', () => {
     expect(index.eq(q('685.4375').div(q('8.5')))).toBe(true);
   });
 
+  it('means and weighted means equal their step-by-step definition, reduced once or not', () => {
+    // Denominators that repeat (as scores' do) and that do not; weights that may be negative or cancel.
+    const value = fc.tuple(fc.bigInt({ min: -100000n, max: 100000n }), fc.constantFrom(1n, 2n, 4n, 10n, 100n, 3n, 7n, 1000n))
+      .map(([num, den]) => Rational.of(num, den));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value), { maxLength: 12 }), (pairs) => {
+        let weights = Rational.ZERO;
+        let total = Rational.ZERO;
+        for (const [w, v] of pairs) {
+          weights = weights.add(w);
+          total = total.add(w.mul(v));
+        }
+        const expected = weights.isZero() ? undefined : total.div(weights);
+        const got = weightedMean(pairs);
+        expect(got === undefined ? undefined : [got.num, got.den]).toEqual(expected === undefined ? undefined : [expected.num, expected.den]);
+        const values = pairs.map(([, v]) => v);
+        const average = values.length === 0 ? undefined : values.reduce((a, b) => a.add(b), Rational.ZERO).div(Rational.of(values.length));
+        const m = mean(values);
+        expect(m === undefined ? undefined : [m.num, m.den]).toEqual(average === undefined ? undefined : [average.num, average.den]);
+      }),
+      { numRuns: 400, seed: 5 },
+    );
+  });
+
   it('rejects what is not a plain decimal', () => {
     for (const text of ['', '1e3', '1,5', '.5', '5.', 'abc', '--1']) expect(Rational.parseDecimal(text)).toBeUndefined();
   });
