@@ -133,7 +133,7 @@ export class Rational {
 
   /** Rounds half away from zero to `places` decimals and returns the scaled integer (e.g. cents). */
   roundScaled(places = 2): bigint {
-    const scale = 10n ** BigInt(places);
+    const scale = places === 2 ? HUNDRED : 10n ** BigInt(places);
     const scaledNum = (this.num < 0n ? -this.num : this.num) * scale;
     const quotient = scaledNum / this.den;
     const remainder = scaledNum % this.den;
@@ -158,6 +158,10 @@ export class Rational {
 
   /** Rounded to 2 decimals as a JSON number (the nearest double prints as the 2-decimal string). */
   toNumber2(): number {
+    const cents = this.roundScaled(2);
+    // Division is correctly rounded, as is reading a decimal: an integer below 2^53 divided by 100 is the
+    // double nearest to the 2-decimal value, the number its text reads as.
+    if (cents < SAFE && cents > -SAFE) return Number(cents) / 100;
     return Number(this.toRoundedString(2));
   }
 
@@ -198,7 +202,20 @@ export class Rational {
 /** Decimal places that write 1/den exactly (−1: none), by denominator; the same few recur endlessly. */
 const EXACT_PLACES = new Map<bigint, number>();
 
+const HUNDRED = 100n;
+
 function scaledToString(scaled: bigint, places: number, keepZeros: boolean): string {
+  // Cents, as scores nearly always are, in integer arithmetic on doubles (exact below 2^53).
+  if (places === 2 && scaled < SAFE && scaled > -SAFE) {
+    const value = Number(scaled);
+    const size = value < 0 ? -value : value;
+    const cents = size % 100;
+    const whole = (size - cents) / 100;
+    const text = keepZeros || cents % 10 !== 0
+      ? `${whole}.${cents < 10 ? '0' : ''}${cents}`
+      : cents === 0 ? `${whole}` : `${whole}.${cents / 10}`;
+    return value < 0 ? `-${text}` : text;
+  }
   const negative = scaled < 0n;
   const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0');
   const whole = digits.slice(0, digits.length - places);

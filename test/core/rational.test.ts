@@ -69,6 +69,28 @@ describe('Rational', () => {
     );
   });
 
+  it('prints and reads cents as the decimal text of its rounded value, at every size and sign', () => {
+    // The text made from the digits of the rounded, scaled integer: the definition.
+    const text = (scaled: bigint, keepZeros: boolean): string => {
+      const digits = (scaled < 0n ? -scaled : scaled).toString().padStart(3, '0');
+      let fraction = digits.slice(-2);
+      if (!keepZeros) fraction = fraction.replace(/0+$/, '');
+      const body = fraction ? `${digits.slice(0, -2)}.${fraction}` : digits.slice(0, -2);
+      return scaled < 0n ? `-${body}` : body;
+    };
+    const num = fc.oneof(fc.bigInt({ min: -100000n, max: 100000n }), fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }));
+    fc.assert(
+      fc.property(num, fc.constantFrom(1n, 2n, 3n, 4n, 8n, 10n, 100n, 1000n, 7n), (n, d) => {
+        const value = Rational.of(n, d);
+        const cents = value.roundScaled(2);
+        expect(value.toFixed(2)).toBe(text(cents, true));
+        expect(value.toRoundedString(2)).toBe(text(cents, false));
+        expect(value.toNumber2()).toBe(Number(text(cents, false)));
+      }),
+      { numRuns: 2000, seed: 8 },
+    );
+  });
+
   it('rejects what is not a plain decimal', () => {
     for (const text of ['', '1e3', '1,5', '.5', '5.', 'abc', '--1']) expect(Rational.parseDecimal(text)).toBeUndefined();
   });
