@@ -85,6 +85,11 @@ interface Segment {
   idOffset: number;
 }
 
+/** An aggregate's texts of a kind before it has any; never changed (lists are replaced, see setList). */
+const NO_TEXTS: string[] = [];
+/** An aggregate's runs of own sources by file before it has any; never changed (see startFileRun). */
+const NO_RUNS: number[] = [];
+
 /** See FindingCollector.plainSources. */
 interface PlainSources {
   prefixes: Uint8Array[];
@@ -446,13 +451,15 @@ export class FindingCollector implements FindingSink {
     let slot = this.slotOf(site, item);
     if (slot >= 0) return slot;
     slot = this.list.length;
+    // Lists no aggregate has yet are shared, not made per aggregate (most never get notes or photos, and
+    // with the fused reader none has runs of its own): thousands of arrays that every collection copies.
     this.list.push({
       index: slot, site: this.siteIds[site]!, item: this.itemCodes[item]!, n: 0, size: 0,
-      inspectors: [], notes: [], photos: [],
+      inspectors: NO_TEXTS, notes: NO_TEXTS, photos: NO_TEXTS,
     });
     if (slot === this.sizes.length) this.reserve(slot * 2);
     this.lastFiles[slot] = -1;
-    this.fileRuns.push([]);
+    this.fileRuns.push(NO_RUNS);
     // Kept as long as the list: set at random places on import, a shorter array would turn into a dictionary.
     this.segments.push(undefined);
     if (this.recordIds) this.recordIds.push([]);
@@ -498,7 +505,9 @@ export class FindingCollector implements FindingSink {
     // sources are listed after the aggregate's own, so own sources from a later file come out of order.
     if (file < this.lastFiles[slot]! || this.imported[slot]! > 0) this.disorder[slot] = 1;
     this.lastFiles[slot] = file;
-    this.fileRuns[slot]!.push(file, size);
+    const runs = this.fileRuns[slot]!;
+    if (runs === NO_RUNS) this.fileRuns[slot] = [file, size];
+    else runs.push(file, size);
   }
 
   private slotOf(site: number, item: number): number {
