@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node as YamlNode } from 'yaml';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { Rational } from '../core/rational.js';
 import { buildRuleSet, type PathSegment, type Where } from '../core/ruleset.js';
 import type { RuleSet } from '../core/types.js';
 import { displayPath } from './paths.js';

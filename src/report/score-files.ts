@@ -4,7 +4,7 @@ import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
 import type { Rational } from '../core/rational.js';
 import { leadOf, type LedgerEntry, type ScoreOutput } from '../core/score.js';
-import type { Item, RuleSet } from '../core/types.js';
+import type { RuleSet } from '../core/types.js';
 import { csvCell, QUOTE_ANYWHERE, QUOTE_FIRST, QUOTE_LAST, quotingOf, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
 
