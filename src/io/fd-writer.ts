@@ -41,6 +41,8 @@ export class FdWriter {
         offset += this.writeBytes(this.fd, bytes, offset, bytes.length - offset);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
+        // Anything but the system's refusal (a bug here, say) is not the descriptor's doing.
+        if (typeof code !== 'string') throw error;
         if (code === 'EAGAIN') {
           sleep(1);
           continue;

@@ -44,6 +44,11 @@ describe('FdWriter', () => {
       // The reader going away is no failure.
       expect(writer.failure?.code).toBe(code === 'EPIPE' ? undefined : code);
     }
+    // An error the system did not report (no errno code) is not taken for a failing descriptor.
+    const buggy = new FdWriter(1, () => {
+      throw new TypeError('not a descriptor problem');
+    });
+    expect(() => buggy.write('x')).toThrow(TypeError);
   });
 
   it('writes UTF-8 to a real file, which is not a terminal', () => {
