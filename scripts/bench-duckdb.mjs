@@ -5,7 +5,7 @@
 //   { records, units: { ID: { field_cents, num, den, sites } }, sites: { ID: cents } }
 // Exit 1 if the records fail validation, 3 on any other error.
 //
-//   node scripts/bench-duckdb.mjs --records FILE --dims DIR [--threads 2] [--period 2026-10] [--full 100]
+//   node scripts/bench-duckdb.mjs --records FILE --dims DIR [--threads 2] [--period 2026-10] [--full 100] [--ids]
 //   node scripts/bench-duckdb.mjs --noop      (start-up only: load @duckdb/node-api, open, connect, SELECT 1)
 //
 // Needs @duckdb/node-api (devDependency; or `npm install --no-save @duckdb/node-api`).
@@ -37,6 +37,8 @@ async function main() {
   const lit = (p) => resolve(p).replace(/'/g, "''");
   const vars = {
     THREADS: String(threads), RECORDS: lit(records), DIMS: lit(dims), FULL: full,
+    // A month with a record_id column in front (bench.mjs --ids): read and not used.
+    ID_COLUMN: process.argv.includes('--ids') ? "'record_id': 'VARCHAR', " : '',
     PERIOD_START: `${period}-01`, PERIOD_END: `${period}-${String(last).padStart(2, '0')}`,
   };
   const sql = readFileSync(join(here, 'bench-duckdb.sql'), 'utf8')

@@ -1,7 +1,7 @@
 -- Issue 6 reference implementation: SPEC §4 (unit_score weighted_mean, coverage inspected, no
 -- --previous so the repeat multiplier is 1) in DuckDB SQL, over the same CSV civscore reads.
 -- Run by scripts/bench-duckdb.mjs, which substitutes {{THREADS}}, {{RECORDS}}, {{DIMS}}, {{FULL}},
--- {{PERIOD_START}} and {{PERIOD_END}} and splits on ";" at end of line.
+-- {{PERIOD_START}}, {{PERIOD_END}} and {{ID_COLUMN}} and splits on ";" at end of line.
 --
 -- Exact arithmetic: points/caps are DECIMAL(18,2), weights DECIMAL(18,4); site scores are turned
 -- into integer hundredths, and a unit's field score is the exact fraction num/den (HUGEINT, common
@@ -35,7 +35,7 @@ SELECT site_id, item_code,
        min("date") AS dmin,
        max("date") AS dmax
 FROM read_csv('{{RECORDS}}', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-              columns = {'date': 'DATE', 'site_id': 'VARCHAR', 'item_code': 'VARCHAR', 'count': 'INTEGER',
+              columns = { {{ID_COLUMN}}'date': 'DATE', 'site_id': 'VARCHAR', 'item_code': 'VARCHAR', 'count': 'INTEGER',
                          'inspector': 'VARCHAR', 'note': 'VARCHAR'})
 GROUP BY site_id, item_code;
 

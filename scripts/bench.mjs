@@ -16,8 +16,9 @@
 // Exit 0 = measured (targets met or not), 1 = disagreement or a failed run, 2 = usage / setup error.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SEED, ROOT, generate, loadRules, parseSize, writeDims } from './bench-gen.mjs';
 
@@ -30,9 +31,10 @@ const USAGE = `usage: node scripts/bench.mjs [--sizes 20k,1m,5m] [--runs N] [--d
   --civscore  the CLI to time                                        default bin/civscore.js
   --timeout   seconds before one run is killed (counts as a failure) default 900
   --no-duckdb skip DuckDB (no ratio, no agreement check)
+  --ids       also time each month with a record_id column (R2, R3 …) in front, as many exports have
   --json      also write the raw measurements to FILE
 `;
-const opts = { sizes: '20k,1m,5m', runs: '5', dir: join(tmpdir(), 'civscore-bench'), civscore: join(ROOT, 'bin/civscore.js'), timeout: '900', duckdb: true, json: null };
+const opts = { sizes: '20k,1m,5m', runs: '5', dir: join(tmpdir(), 'civscore-bench'), civscore: join(ROOT, 'bin/civscore.js'), timeout: '900', duckdb: true, ids: false, json: null };
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
@@ -45,6 +47,7 @@ const opts = { sizes: '20k,1m,5m', runs: '5', dir: join(tmpdir(), 'civscore-benc
     else if (k === '--timeout') opts.timeout = val();
     else if (k === '--json') opts.json = val();
     else if (k === '--no-duckdb') opts.duckdb = false;
+    else if (k === '--ids') opts.ids = true;
     else if (k === '-h' || k === '--help') { process.stdout.write(USAGE); process.exit(0); }
     else usage(`unknown option ${a[i]}`);
   }
@@ -180,7 +183,8 @@ function ensureMonth({ label, rows }) {
   }
   // drop months of this size made by other generator / rule-set versions (up to ~170 MB each)
   for (const name of readdirSync(DIR)) {
-    if (name.startsWith(`records-${label}-`) && !name.startsWith(`records-${label}-${key}.`)) rmSync(join(DIR, name), { force: true });
+    const current = name.startsWith(`records-${label}-${key}.`) || name.startsWith(`records-${label}-${key}-ids.`);
+    if (name.startsWith(`records-${label}-`) && !current) rmSync(join(DIR, name), { force: true });
   }
   const t0 = process.hrtime.bigint();
   const tmp = `${file}.part-${process.pid}`;
@@ -189,6 +193,51 @@ function ensureMonth({ label, rows }) {
   renameSync(tmp, file); // a half-written file never has the final name
   writeFileSync(metaFile, JSON.stringify(meta) + '\n');
   log(`${label}: generated ${file} (${rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB) in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`);
+  return { file, ...meta };
+}
+
+/**
+ * The month with a record_id column in front (`R` and the row's line number), made from it once and reused
+ * like it: the same findings, so the same scores, with ids for the duplicate check and the ledger.
+ */
+function ensureIdsMonth(month) {
+  const file = month.file.replace(/\.csv$/, '-ids.csv');
+  const metaFile = `${file}.json`;
+  if (existsSync(file) && existsSync(metaFile)) {
+    try {
+      const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+      if (meta.rows === month.rows && statSync(file).size === meta.bytes && fileSha256(file) === meta.sha256) return { file, ...meta };
+    } catch { /* remake */ }
+  }
+  const tmp = `${file}.part-${process.pid}`;
+  const input = openSync(month.file, 'r');
+  const output = openSync(tmp, 'w');
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  // Characters cut between two reads are joined by the decoder.
+  const decoder = new StringDecoder('utf8');
+  let carried = '';
+  let line = 1;
+  let bytes = 0;
+  const put = (text) => {
+    const out = Buffer.from(text, 'utf8');
+    hash.update(out);
+    bytes += out.length;
+    for (let at = 0; at < out.length;) at += writeSync(output, out, at);
+  };
+  for (let n; (n = readSync(input, buf, 0, buf.length, null)) > 0;) {
+    const lines = (carried + decoder.write(buf.subarray(0, n))).split('\n');
+    carried = lines.pop();
+    put(lines.map((l) => `${line++ === 1 ? 'record_id' : `R${line - 1}`},${l}\n`).join(''));
+  }
+  carried += decoder.end();
+  if (carried !== '') put(`R${line},${carried}`);
+  closeSync(input);
+  closeSync(output);
+  renameSync(tmp, file);
+  const meta = { rows: month.rows, bytes, sha256: hash.digest('hex'), empty: month.empty };
+  writeFileSync(metaFile, JSON.stringify(meta) + '\n');
+  log(`made ${file} (${(bytes / 1e6).toFixed(1)} MB)`);
   return { file, ...meta };
 }
 
@@ -259,14 +308,17 @@ for (let r = 0; r < STARTUP_RUNS; r++) {
 }
 
 const results = [];
-for (const size of SIZES) {
-  const month = ensureMonth(size);
+// Each size, then (with --ids) the same month with a record_id column.
+const cases = SIZES.flatMap((size) => (opts.ids ? [{ size, ids: false }, { size, ids: true }] : [{ size, ids: false }]));
+for (const { size: plainSize, ids } of cases) {
+  const size = ids ? { ...plainSize, label: `${plainSize.label}+ids` } : plainSize;
+  const month = ids ? ensureIdsMonth(ensureMonth(plainSize)) : ensureMonth(plainSize);
   warmPageCache(month.file);
   const out = mkdtempSync(join(DIR, `out-${size.label}-`));
-  const row = { ...size, bytes: month.bytes, civ: [], civNoCerts: [], civCpu: [], rss: [], duck2: [], duck2Cpu: [], duck1: [], duckRss: [], error: null, agree: null };
+  const row = { ...size, ids, bytes: month.bytes, civ: [], civNoCerts: [], civCpu: [], rss: [], duck2: [], duck2Cpu: [], duck1: [], duckRss: [], error: null, agree: null };
   results.push(row);
   const civArgv = [process.execPath, CIVSCORE, 'score', '--records', month.file, '--period', PERIOD, '--out', out];
-  const duckArgv = (t) => [process.execPath, join(ROOT, 'scripts/bench-duckdb.mjs'), '--records', month.file, '--dims', dimsDir, '--threads', String(t), '--period', PERIOD, '--full', String(scoring.full_score)];
+  const duckArgv = (t) => [process.execPath, join(ROOT, 'scripts/bench-duckdb.mjs'), '--records', month.file, '--dims', dimsDir, '--threads', String(t), '--period', PERIOD, '--full', String(scoring.full_score), ...(ids ? ['--ids'] : [])];
   let firstResults = null;
   let duckOut = null;
   for (let r = 0; r < RUNS && !row.error; r++) {
@@ -314,7 +366,7 @@ const summary = results.map((r) => {
   const d2 = r.duck2.length ? median(r.duck2) : null;
   const d1 = r.duck1.length ? median(r.duck1) : null;
   const rss = r.rss.length ? Math.max(...r.rss) / 1024 : null;
-  return { label: r.label, rows: r.rows, mb: r.bytes / 1e6, civ, d2, d1, rss, duckRss: r.duckRss.length ? Math.max(...r.duckRss) / 1024 : null,
+  return { label: r.label, ids: r.ids, rows: r.rows, mb: r.bytes / 1e6, civ, d2, d1, rss, duckRss: r.duckRss.length ? Math.max(...r.duckRss) / 1024 : null,
     ratio: civ !== null && d2 ? civ / d2 : null, civMin: r.civ.length ? Math.min(...r.civ) : null, civMax: r.civ.length ? Math.max(...r.civ) : null,
     civCpu: r.civCpu.length ? median(r.civCpu) : null, duck2Cpu: r.duck2Cpu.length ? median(r.duck2Cpu) : null,
     civNoCerts: r.civNoCerts.length ? median(r.civNoCerts) : null,
@@ -350,7 +402,8 @@ if (summary.length) {
   }
 }
 // targets
-const by = Object.fromEntries(summary.map((s) => [s.rows, s]));
+// The targets are the issue's months, without ids.
+const by = Object.fromEntries(summary.filter((s) => !s.ids).map((s) => [s.rows, s]));
 const s20k = by[20000], s1m = by[1000000], s5m = by[5000000];
 const mark = (ok) => (ok === null ? '– (not measured)' : ok ? '✓' : '✗');
 const have = (...xs) => xs.every((x) => x !== null && x !== undefined);
@@ -370,7 +423,7 @@ if (problems.length) process.stdout.write(`\nPROBLEMS:\n${problems.map((p) => `-
 
 if (opts.json) {
   writeFileSync(opts.json, JSON.stringify({ node: process.version, duckdb: duckdbVersion, runs: RUNS, peak_rss_method: GNU_TIME ? 'gnu-time' : 'proc-vmhwm',
-    startup: { node_s: startup.node, load_s: startup.load, duckdb_s: startup.duckdb }, sizes: results.map((r) => ({ label: r.label, rows: r.rows, bytes: r.bytes, civscore_s: r.civ, civscore_cpu_s: r.civCpu, duckdb2_cpu_s: r.duck2Cpu,
+    startup: { node_s: startup.node, load_s: startup.load, duckdb_s: startup.duckdb }, sizes: results.map((r) => ({ label: r.label, record_ids: r.ids, rows: r.rows, bytes: r.bytes, civscore_s: r.civ, civscore_cpu_s: r.civCpu, duckdb2_cpu_s: r.duck2Cpu,
       civscore_no_extra_certs_s: r.civNoCerts, civscore_rss_kib: r.rss, duckdb2_s: r.duck2, duckdb1_s: r.duck1, duckdb_rss_kib: r.duckRss, agree: r.agree, error: r.error })),
     targets: targets.map(([name, ok, value]) => ({ name, ok, value })), problems }, null, 2) + '\n');
 }
