@@ -168,6 +168,9 @@ export function structuralCases() {
     rulesCase('yaml: 100,000 nested flow maps', yaml('ruleset: ' + '{a: '.repeat(100_000) + '1' + '}'.repeat(100_000) + '\n')),
     rulesCase('yaml: 1,000 levels of indentation', yaml(Array.from({ length: 1000 }, (_, i) => ' '.repeat(i) + 'a:').join('\n') + ' 1\n')),
     rulesCase('yaml: 50,000 nested block sequences', yaml('- '.repeat(50_000) + 'x\n')),
+    // yaml's parser opens a level per line of a list indented under a key that has a value, and closes them all
+    // recursively at the next line indented less (found by a random campaign: a duplicated range of lines).
+    rulesCase('yaml: 5,000 list items indented under a key with a value', yaml(smallText.replace(/\n(\s+)(weight: [^\n]*)\n/, (_, indent, line) => `\n${indent}${line}\n${Array.from({ length: 5000 }, (_, i) => `${indent}  - { code: X${i}, text: 整洁, points: 1 }`).join('\n')}\n`))),
     rulesCase('yaml: duplicate top-level key', yaml(smallText + 'scoring: {}\n')),
     rulesCase('yaml: duplicate key inside a site', yaml(smallText.replace('{ id: S01, name: 人民路,', '{ id: S01, id: S02, name: 人民路,'))),
     rulesCase('yaml: 1 and "1" as keys of one mapping', yaml(smallText + 'extra: { 1: a, "1": b }\n')),

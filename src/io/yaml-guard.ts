@@ -2,8 +2,11 @@
 // text of a few hundred kilobytes; these limits keep a wrong or malicious file from exhausting memory, the
 // stack or the clock, and turn each into a clear error at a file, line and column:
 // - size: at most MAX_RULES_BYTES over all the files of a rule set (checked before reading them);
-// - nesting: at most MAX_YAML_DEPTH levels, checked on the parser's token tree (which is built without
-//   recursion) before the composer (which recurses) sees it — 100,000 `[` would otherwise overflow the stack;
+// - nesting: at most MAX_YAML_DEPTH levels, checked on the parser's token tree before the composer (which
+//   recurses) sees it — 100,000 `[` would otherwise overflow the stack. The parser recurses too, once per open
+//   level when it closes several at once, and some mistakes make it open a level per line (a list indented
+//   under a key that already has a value: 2,500 such lines overflowed the stack), so its stack of open
+//   tokens is bounded as well (MAX_PARSER_STACK), checked after each token of the lexer;
 // - entries: at most MAX_YAML_ENTRIES list items and mapping pairs (schema validation keeps every error,
 //   and `sites: [{}, {}, …]` gives four per entry: 600,000 entries ran a 256 MB heap out of memory). The
 //   parser's token tree costs ~700 bytes an entry, so the indicators that make entries (`-` `:` `,` `?`
@@ -24,6 +27,12 @@ type YamlModule = typeof import('yaml');
 export const MAX_RULES_BYTES = 2 * 1024 * 1024;
 /** Deepest nesting of mappings and lists; a rule set uses 5. */
 export const MAX_YAML_DEPTH = 64;
+/**
+ * Most tokens the parser may hold open at once (collections, their items' keys and values, scalars being
+ * read): a few per level of nesting, so a file within MAX_YAML_DEPTH stays well under it (the bundled rule
+ * set needs 7).
+ */
+export const MAX_PARSER_STACK = 4 * MAX_YAML_DEPTH;
 /** Most list items plus mapping pairs in a rule set; the bundled one has ~6,000, a site takes 6. */
 export const MAX_YAML_ENTRIES = 100_000;
 /** Most entry indicators (see above): a site written `- { id: …, name: …, … }` has 11. */
@@ -66,7 +75,8 @@ export function parseYamlBounded(yaml: YamlModule, text: string, lineCounter: Li
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
     return { problems: [{ code: 'RULES_TOO_MANY_ENTRIES', offset: crowded, args: { limit: MAX_YAML_ENTRIES } }] };
   }
-  const tokens = [...new yaml.Parser(lineCounter.addNewLine).parse(text)];
+  const tokens = parseTokens(yaml, text, lineCounter);
+  if (!Array.isArray(tokens)) return { problems: [tokens] };
   const shape = checkShape(tokens, MAX_YAML_DEPTH, MAX_YAML_ENTRIES - budget.entries);
   budget.entries += shape.entries;
   if (shape.problem) return { problems: [shape.problem] };
@@ -85,6 +95,36 @@ export function parseYamlBounded(yaml: YamlModule, text: string, lineCounter: Li
   const problems: YamlProblem[] = [];
   if (doc && doc.errors.length === 0 && doc.contents) duplicateKeys(yaml, doc.contents as YamlNode, lineCounter, problems);
   return { ...(doc ? { doc } : {}), problems };
+}
+
+/**
+ * What yaml's Parser.parse(text) yields, made a lexer token at a time (as its documentation shows) so that
+ * the parser's stack is seen to grow: a RULES_TOO_DEEP problem where it passes MAX_PARSER_STACK, instead of a
+ * stack overflow when it later closes all those levels. The line counter is fed the whole text either way.
+ */
+function parseTokens(yaml: YamlModule, text: string, lineCounter: LineCounter): CST.Token[] | YamlProblem {
+  const parser = new yaml.Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new yaml.Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_PARSER_STACK) {
+      // The parser has counted the lines up to here (each line start once, as it passed its line break).
+      for (let i = text.indexOf('\n', parser.offset); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+      // Where the tree check would point: the first collection nested deeper than the limit, if one is open.
+      let offset = Math.min(parser.offset, text.length);
+      let collections = 0;
+      for (const token of parser.stack) {
+        if ((token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') && ++collections > MAX_YAML_DEPTH) {
+          offset = token.offset;
+          break;
+        }
+      }
+      return { code: 'RULES_TOO_DEEP', offset, args: { limit: MAX_YAML_DEPTH } };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return tokens;
 }
 
 const INDICATORS = new Set(['-', ':', ',', '?', '[', '{']);

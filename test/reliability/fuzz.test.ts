@@ -29,6 +29,7 @@ const EXPECTED: Record<string, string> = {
   'yaml: alias bomb (billion laughs)': 'RULES_ALIAS_LIMIT',
   'yaml: 100,000 [': 'RULES_TOO_DEEP',
   'yaml: 1,000 levels of indentation': 'RULES_TOO_DEEP',
+  'yaml: 5,000 list items indented under a key with a value': 'RULES_TOO_DEEP',
   'yaml: duplicate top-level key': 'RULES_DUPLICATE_KEY',
   'yaml: duplicate key inside a site': 'RULES_DUPLICATE_KEY',
   'yaml: 300,000-item list': 'RULES_TOO_MANY_ENTRIES',
