@@ -72,7 +72,7 @@ export function parseYamlBounded(yaml: YamlModule, text: string, lineCounter: Li
   if (crowded !== undefined) {
     // The line counter is only fed by the parser: count this text's lines so the offset can be placed.
     lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    countLinesFrom(text, 0, lineCounter);
     return { problems: [{ code: 'RULES_TOO_MANY_ENTRIES', offset: crowded, args: { limit: MAX_YAML_ENTRIES } }] };
   }
   const tokens = parseTokens(yaml, text, lineCounter);
@@ -110,7 +110,7 @@ function parseTokens(yaml: YamlModule, text: string, lineCounter: LineCounter): 
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > MAX_PARSER_STACK) {
       // The parser has counted the lines up to here (each line start once, as it passed its line break).
-      for (let i = text.indexOf('\n', parser.offset); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+      countLinesFrom(text, parser.offset, lineCounter);
       // Where the tree check would point: the first collection nested deeper than the limit, if one is open.
       let offset = Math.min(parser.offset, text.length);
       let collections = 0;
@@ -125,6 +125,11 @@ function parseTokens(yaml: YamlModule, text: string, lineCounter: LineCounter): 
   }
   for (const token of parser.end()) tokens.push(token);
   return tokens;
+}
+
+/** Gives the line counter the start of every line that begins after `from`. */
+function countLinesFrom(text: string, from: number, lineCounter: LineCounter): void {
+  for (let i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
 }
 
 const INDICATORS = new Set(['-', ':', ',', '?', '[', '{']);
