@@ -90,6 +90,40 @@ const NO_TEXTS: string[] = [];
 /** An aggregate's runs of own sources by file before it has any; never changed (see startFileRun). */
 const NO_RUNS: number[] = [];
 
+/** Lines as a collector or a part keeps them: blocks of BLOCK_LINES in slabs, linked per aggregate. */
+export interface LineStore {
+  slabs: readonly Int32Array[];
+  blockNext: Int32Array;
+}
+
+/** Words per chain in LedgerSources.chains. */
+export const CHAIN_WORDS = 6;
+
+/**
+ * The aggregates' sources and carried texts for the ledger's WebAssembly writer (wasm/ledger-rows.ts), as
+ * typed arrays, in the order writeSources() and the aggregates' lists give them.
+ */
+export interface LedgerSources {
+  stores: LineStore[];
+  /** "separator + FILE:" per file. */
+  prefixes: readonly Uint8Array[];
+  /**
+   * Per chain, CHAIN_WORDS words: its store, its first block, the index of its first line and the index past
+   * its last (counted from that block), what to add to each line, and its file.
+   */
+  chains: Int32Array;
+  /** Per aggregate: its first chain and how many (its own sources by file, then those imported). */
+  slotChains: Int32Array;
+  /** The most sources an aggregate has, and how many in all. */
+  mostSources: number;
+  sourceCount: number;
+  /** Per aggregate and kind (inspector, note, photo): two words of bits, the ids (all below 64) of its texts. */
+  carriedBits: Int32Array;
+  /** The text ids in text order (the lists' order), and the texts by id. */
+  textOrder: Int32Array;
+  texts: readonly string[];
+}
+
 /** See FindingCollector.plainSources. */
 interface PlainSources {
   prefixes: Uint8Array[];
@@ -941,6 +975,70 @@ export class FindingCollector implements FindingSink {
   private kept = new Uint8Array(8);
 
   /**
+   * The aggregates' sources and carried texts as the ledger's WebAssembly writer takes them (see
+   * LedgerSources), or undefined where only writeSources() and the aggregates' lists give them: record ids, a
+   * file name CSV must quote, sources to be sorted first, texts with ids past 64 (their lists are not bits).
+   */
+  ledgerSources(separator: Uint8Array): LedgerSources | undefined {
+    if (this.recordIds || this.texts.length > 64) return undefined;
+    const plain = this.plainSources(separator);
+    if (plain === undefined || !plain.inNaturalOrder) return undefined;
+    const count = this.list.length;
+    const stores: LineStore[] = [];
+    let lastSlabs: readonly Int32Array[] | undefined;
+    let lastStore = -1;
+    let chains = new Int32Array(CHAIN_WORDS * count * 2);
+    let used = 0;
+    const addChain = (slabs: readonly Int32Array[], blockNext: Int32Array, head: number, first: number, end: number, offset: number, file: number) => {
+      if (slabs !== lastSlabs) {
+        lastSlabs = slabs;
+        lastStore = stores.findIndex((store) => store.slabs === slabs);
+        if (lastStore < 0) lastStore = stores.push({ slabs, blockNext }) - 1;
+      }
+      if (used + CHAIN_WORDS > chains.length) chains = grownInt32(chains, 2 * chains.length);
+      chains[used] = lastStore;
+      chains[used + 1] = head;
+      chains[used + 2] = first;
+      chains[used + 3] = end;
+      chains[used + 4] = offset;
+      chains[used + 5] = file;
+      used += CHAIN_WORDS;
+    };
+    const slotChains = new Int32Array(2 * count);
+    let mostSources = 0;
+    let sourceCount = 0;
+    for (let slot = 0; slot < count; slot++) {
+      if (this.disorder[slot] === 1) return undefined;
+      const first = used / CHAIN_WORDS;
+      const size = this.sizes[slot]!;
+      if (size > 0) {
+        const runs = this.fileRuns[slot]!;
+        for (let r = 0; r < runs.length; r += 2) {
+          addChain(this.slabs, this.blockNext, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
+        }
+      }
+      const segments = this.segments[slot];
+      if (segments !== undefined) {
+        for (let k = 0; k < segments.length; k++) {
+          const segment = segments[k]!;
+          addChain(segment.slabs, segment.blockNext, segment.head, 0, segment.size, segment.offset, segment.file);
+        }
+      }
+      slotChains[2 * slot] = first;
+      slotChains[2 * slot + 1] = used / CHAIN_WORDS - first;
+      const sources = size + this.imported[slot]!;
+      mostSources = Math.max(mostSources, sources);
+      sourceCount += sources;
+    }
+    // Default sort orders strings by UTF-16 code units, as the lists are ordered (see settleAll).
+    const textOrder = Int32Array.from([...this.texts].sort(), (text) => this.textIds.get(text)!);
+    return {
+      stores, prefixes: plain.prefixes, chains: chains.subarray(0, used), slotChains, mostSources, sourceCount,
+      carriedBits: this.carriedBits.subarray(0, 6 * count), textOrder, texts: this.texts,
+    };
+  }
+
+  /**
    * What writeSources needs of the files, worked out once per separator and set of files: "separator +
    * FILE:" per file as bytes, whether the files' indexes are their natural order, and per file the runs of
    * a chain that is all from that file; undefined when a file name must be quoted in CSV.
@@ -1056,6 +1154,9 @@ export interface LedgerEntry {
   writeSources: (out: Uint8Array, at: number, separator: Uint8Array) => number;
   /** The most bytes writeSources may write. */
   sourceBytesBound: (separatorLength: number) => number;
+  /** The aggregate's place in `collector` (see FindingCollector.ledgerSources), where it has one. */
+  slot?: number;
+  collector?: FindingCollector;
   inspectors: string[];
   notes: string[];
   photos: string[];
@@ -1109,6 +1210,7 @@ interface ItemDeduction {
 /** A ledger entry of one aggregate: its sources are read from the collector when the ledger is written. */
 class AggregateEntry implements LedgerEntry {
   readonly n: number;
+  readonly slot: number;
   readonly points: Rational;
   readonly veto: boolean;
   readonly sourceCount: number;
@@ -1127,12 +1229,13 @@ class AggregateEntry implements LedgerEntry {
     readonly applied: Rational,
     readonly repeat: boolean,
     readonly numbersKey: object,
-    private readonly collector: FindingCollector,
+    readonly collector: FindingCollector,
   ) {
     this.n = aggregate.n;
     this.points = item.points;
     this.veto = item.veto;
     this.sourceCount = aggregate.size;
+    this.slot = aggregate.index;
     this.inspectors = aggregate.inspectors;
     this.notes = aggregate.notes;
     this.photos = aggregate.photos;

@@ -16,13 +16,11 @@
 // (setup.claimId) and gives its number, and the module keeps the number beside the row's line for the
 // ledger (CollectedPart.recordIds), or leaves the row to the general path when the id was accepted before.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BLOCK_LINES, MAX_CARRIED_VALUES, SLAB_BLOCKS, type CollectedPart, type FindingSink } from '../core/score.js';
 import { IDS_HANDED_OVER, type IdKeeper, type KeptIdList } from '../core/records.js';
 import type { RowRun } from './csv.js';
 import type { ByteTexts } from './row-bytes.js';
+import { builtModule } from './wasm-modules.js';
 
 /** What a column holds, for the fast path (the module's roles). */
 export const enum Role {
@@ -136,25 +134,9 @@ const LARGE_KEEP = 4 * MAX_CARRIED_VALUES;
 
 const LF = 0x0a;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled module, or null when dist/fused-rows.wasm is missing (the general path reads everything then). */
 function fusedModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // From dist/io or dist/bundle: dist/fused-rows.wasm; from src/io (tests): the built one in dist.
-  for (const candidate of [path.join(here, '..', 'fused-rows.wasm'), path.join(here, '..', '..', 'dist', 'fused-rows.wasm')]) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(candidate);
-    } catch {
-      continue;
-    }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
-    break;
-  }
-  return compiled;
+  return builtModule('fused-rows.wasm');
 }
 
 /** Whether the fast path can read this delimiter: its test for special bytes relies on it being ≤ ','. */

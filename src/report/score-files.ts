@@ -2,25 +2,21 @@
 
 import { messageOf, type Language } from '../core/diagnostics.js';
 import type { RejectedRow } from '../core/records.js';
-import type { Rational } from '../core/rational.js';
 import { leadOf, type LedgerEntry, type ScoreOutput } from '../core/score.js';
 import type { RuleSet } from '../core/types.js';
 import { csvCell, QUOTE_ANYWHERE, QUOTE_FIRST, QUOTE_LAST, quotingOf, toCsv, type Cell } from './csv.js';
 import { componentLabel } from './labels.js';
+import { LedgerCells, ledgerHeader, listCell, SOURCE_SEPARATOR } from './ledger-cells.js';
+import { wasmLedgerPieces } from './ledger-wasm.js';
 
 const yesNo = (value: boolean): string => (value ? '是' : '否');
-
-/** CSV cells, each followed by a comma, as UTF-8 bytes (a function of its own for the reason below). */
-function cellsBytes(cells: readonly string[]): Buffer {
-  return Buffer.from(`${cells.map(csvCell).join(',')},`, 'utf8');
-}
 
 /**
  * The ledger's last cells (测评员, 备注, 照片) and the line end. On its own: empty lists and full ones are
  * arrays of different shapes, which would cost the ledger writer's optimised code a deoptimisation.
  */
 function listCells(inspectors: readonly string[], notes: readonly string[], photos: readonly string[]): string {
-  return `,${csvCell(inspectors.join('; '))},${csvCell(notes.join('; '))},${csvCell(photos.join('; '))}\r\n`;
+  return `${listCell(inspectors)}${listCell(notes)}${listCell(photos)}\r\n`;
 }
 
 /** A text of the ledger's last cells (see LedgerWriter.writeLists). */
@@ -29,11 +25,6 @@ interface ListText {
   quoting: number;
 }
 
-const LEDGER_HEADER: Cell[] = [
-  '单位编号', '单位', '点位编号', '点位', '测评项目', '测评标准编号', '测评标准', '数量', '单项分值', '倍数',
-  '应扣分', '实扣分', '一票否决', '重复出现', '来源', '测评员', '备注', '照片',
-];
-const SOURCE_SEPARATOR = '; ';
 const EMPTY: Buffer = Buffer.alloc(0);
 
 /** ledger.csv is handed out in chunks of about this size. */
@@ -44,7 +35,10 @@ const LEDGER_CHUNK_BYTES = 1 << 20;
  * string, so sources are written as bytes straight into the chunk. Two buffers are used in turn: each chunk
  * stays valid until two more have been asked for.
  */
-export function* ledgerCsvPieces(scored: ScoreOutput, bom = true): Generator<Uint8Array> {
+export function* ledgerCsvPieces(scored: ScoreOutput, bom = true, rowsModule: WebAssembly.Module | null = null): Generator<Uint8Array> {
+  // Written by WebAssembly where it can (see ledger-wasm.ts), else below.
+  const written = rowsModule === null ? undefined : wasmLedgerPieces(scored.ledger, bom, rowsModule, LEDGER_CHUNK_BYTES);
+  if (written !== undefined) return yield* written;
   // The generator only hands out chunks; the rows are made by plain methods (LedgerWriter), which V8
   // optimises while the ledger is still being written. It used to optimise the generator itself, with all
   // of this inlined: ~30 ms of a background thread, in a city month often still running when the run
@@ -74,30 +68,14 @@ class LedgerWriter {
   private numbers: Buffer = EMPTY;
   private room = 0;
   private readonly separator = Buffer.from(SOURCE_SEPARATOR, 'utf8');
-  // Most cells repeat from row to row: the site's, the item's, and the numbers of an item found n times.
-  // They are kept as UTF-8 bytes, each with the comma that follows it.
-  private readonly siteCells = new Map<string, Buffer>();
-  private readonly itemCells = new Map<string, Buffer>();
-  // The numbers, by the entry's numbersKey (one per item, count and repeat).
-  private readonly numberCells = new Map<object, Buffer>();
-  // Texts of the rule set's own numbers (points, caps, multipliers): a few objects, each written once.
-  private readonly ruleNumberTexts = new Map<Rational, string>();
+  private readonly cells = new LedgerCells();
   // The texts of the last three cells (测评员, 备注, 照片) as UTF-8 bytes, and how each bears on its cell's
   // quoting (see quotingOf): a cell is written from its texts' bytes, without a string per row.
   private readonly listTexts = new Map<string, ListText>();
 
   constructor(bom: boolean) {
     this.out = this.buffers[0]!;
-    this.at = this.out.write(`${bom ? '\uFEFF' : ''}${LEDGER_HEADER.map(csvCell).join(',')}\r\n`, 0, 'utf8');
-  }
-
-  private ruleNumberText(value: Rational): string {
-    let text = this.ruleNumberTexts.get(value);
-    if (text === undefined) {
-      text = value.toExactString();
-      this.ruleNumberTexts.set(value, text);
-    }
-    return text;
+    this.at = this.out.write(ledgerHeader(bom), 0, 'utf8');
   }
 
   /** A chunk is ready to be taken (see writeRows). */
@@ -155,29 +133,9 @@ class LedgerWriter {
   /** Makes an entry's cells ready for write(); true when what is written must be taken first. */
   private prepare(e: LedgerEntry): boolean {
     this.entry = e;
-    let site = this.siteCells.get(e.site.id);
-    if (site === undefined) {
-      site = cellsBytes([e.unit.id, e.unit.name, e.site.id, e.site.name, e.category.name]);
-      this.siteCells.set(e.site.id, site);
-    }
-    let item = this.itemCells.get(e.item.code);
-    if (item === undefined) {
-      item = cellsBytes([e.item.code, e.item.text]);
-      this.itemCells.set(e.item.code, item);
-    }
-    let numbers = this.numberCells.get(e.numbersKey);
-    if (numbers === undefined) {
-      const raw = e.raw.toExactString();
-      // applied is raw itself or the item's cap.
-      const applied = e.applied === e.raw ? raw : this.ruleNumberText(e.applied);
-      // One template, no array: a mixed array of numbers and strings here cost a deoptimisation.
-      numbers = Buffer.from(
-        `${e.n},${csvCell(this.ruleNumberText(e.points))},${csvCell(this.ruleNumberText(e.multiplier))},${csvCell(raw)},` +
-          `${csvCell(applied)},${yesNo(e.veto)},${yesNo(e.repeat)},`,
-        'utf8',
-      );
-      this.numberCells.set(e.numbersKey, numbers);
-    }
+    const site = this.cells.site(e);
+    const item = this.cells.item(e);
+    const numbers = this.cells.numbers(e);
     this.site = site;
     this.item = item;
     this.numbers = numbers;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkOutputDir, OutputError, writeFilesAtomically, type OutputFile } from '../../io/write.js';
 import { displayPath } from '../../io/paths.js';
+import { builtModule } from '../../io/wasm-modules.js';
 import { trace } from '../../io/trace.js';
 import { rankingText } from '../../report/ranking-text.js';
 import { ledgerCsvPieces, rankingCsv, rejectedCsv, sitesCsv } from '../../report/score-files.js';
@@ -50,7 +51,7 @@ async function writeScoreFiles(options: ScoreCliOptions, context: Context, outco
   const { results, scored, ruleSet } = outcome;
   const outDir = options.out ?? path.join('out', outcome.period ?? 'undated');
   const files: OutputFile[] = [
-    { name: 'ledger.csv', content: ledgerCsvPieces(scored, options.bom) },
+    { name: 'ledger.csv', content: ledgerCsvPieces(scored, options.bom, builtModule('ledger-rows.wasm')) },
     { name: 'sites.csv', content: sitesCsv(ruleSet, scored, options.bom) },
     { name: 'ranking.csv', content: rankingCsv(ruleSet, scored, options.previous !== undefined, options.bom) },
   ];
