@@ -8,13 +8,18 @@
 // the pool and a length) and the pool of their bytes; the stores of lines (each the address of its block
 // links and of its blocks of 16 lines, as FindingCollector keeps them); the chains (see writeRows); per
 // aggregate its first chain and how many, and two words of carried-text bits per kind; the text ids in text
-// order and each text's cell; the table of rows; the output areas. This module only reads the layout and
+// order and each text's cells; the table of rows; the output areas. This module only reads the layout and
 // copies bytes out of it.
 
 /** The least address JavaScript may lay its data out from. */
 export function heapBase(): usize {
   return __heap_base;
 }
+
+// quotingOf's bits (src/report/csv.ts).
+const QUOTE_ANYWHERE: u32 = 1;
+const QUOTE_FIRST: u32 = 2;
+const QUOTE_LAST: u32 = 4;
 
 let cells: usize = 0;
 let pool: usize = 0;
@@ -109,23 +114,39 @@ export function writeRows(entry: usize, tableEnd: usize, out: usize, outLimit: u
   return entry;
 }
 
-/** A comma and the texts of `set` (bit n: text id n) in text order, joined by the separator, at most maxValues. */
+/**
+ * A comma and the texts of `set` (bit n: text id n) in text order, at most maxValues, joined by "; " (as
+ * SOURCE_SEPARATOR in src/report/ledger-cells.ts) and quoted as csvCell quotes the joined text: per text id
+ * three words, its cell, its cell with quotes doubled, and why it makes a cell quoted (quotingOf's bits).
+ */
 function putList(set: u64, at: usize): usize {
   store<u8>(at++, 0x2c);
   if (set == 0) return at;
   let shown: u32 = 0;
+  let quoted = false;
+  let last: u32 = 0;
+  for (let r: u32 = 0; r < textCount && shown < maxValues; r++) {
+    const id = load<u32>(textOrder + (<usize>r << 2));
+    if ((set & (<u64>1 << <u64>id)) == 0) continue;
+    last = load<u32>(textCells + <usize>id * 12, 8);
+    if ((last & QUOTE_ANYWHERE) != 0 || (shown == 0 && (last & QUOTE_FIRST) != 0)) quoted = true;
+    shown++;
+  }
+  if ((last & QUOTE_LAST) != 0) quoted = true;
+  if (quoted) store<u8>(at++, 0x22);
+  shown = 0;
   for (let r: u32 = 0; r < textCount && shown < maxValues; r++) {
     const id = load<u32>(textOrder + (<usize>r << 2));
     if ((set & (<u64>1 << <u64>id)) == 0) continue;
     if (shown > 0) {
-      // "; ", as SOURCE_SEPARATOR in src/report/ledger-cells.ts.
       store<u8>(at, 0x3b);
       store<u8>(at + 1, 0x20);
       at += 2;
     }
-    at = putCell(load<u32>(textCells + (<usize>id << 2)), at);
+    at = putCell(load<u32>(textCells + <usize>id * 12 + (quoted ? 4 : 0)), at);
     shown++;
   }
+  if (quoted) store<u8>(at++, 0x22);
   return at;
 }
 

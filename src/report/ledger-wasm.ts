@@ -3,11 +3,11 @@
 // (LedgerSources: its blocks of lines, their chains per aggregate, the bits of the texts each carries); one
 // call then writes the rows' bytes. The JavaScript writer (score-files.ts) ran a city month's ~4,000 rows and
 // ~20,000 sources through V8's interpreter once, cold: ~40 ms of a ~0.24 s run (docs/bench.md). It stays for
-// what this one leaves (see FindingCollector.ledgerSources), for texts CSV must quote, and for months with
-// more sources than MAX_WASM_SOURCES.
+// what this one leaves (see FindingCollector.ledgerSources) and for months with more sources than
+// MAX_WASM_SOURCES.
 
 import { CHAIN_WORDS, MAX_CARRIED_VALUES, type FindingCollector, type LedgerEntry } from '../core/score.js';
-import { quotingOf } from './csv.js';
+import { QUOTE_ANYWHERE, quotingOf } from './csv.js';
 import { LedgerCells, ledgerHeader, SOURCE_SEPARATOR } from './ledger-cells.js';
 
 interface LedgerRowsExports {
@@ -68,16 +68,20 @@ export function wasmLedgerPieces(
   const sources = collector?.ledgerSources(separator);
   if ((collector !== undefined && sources === undefined) || (sources?.sourceCount ?? 0) > MAX_WASM_SOURCES) return undefined;
   const pool = new CellPool();
-  // The texts' cells, by text id; a text CSV must quote takes the JavaScript writer (it quotes lists whole).
+  // Per text id: its cell, its cell with quotes doubled (for a list CSV quotes), and how it bears on quoting.
   const texts = sources?.texts ?? [];
-  const textCells = new Int32Array(texts.length);
+  const textCells = new Int32Array(3 * texts.length);
   let textBytes = 0;
   for (let id = 0; id < texts.length; id++) {
     const text = texts[id]!;
-    if (text === '' || quotingOf(text) !== 0) return undefined;
+    // No aggregate carries an empty text; the JavaScript writer handles one all the same.
+    if (text === '') return undefined;
+    const quoting = quotingOf(text);
     const bytes = Buffer.from(text, 'utf8');
-    textCells[id] = pool.add(bytes);
-    textBytes += bytes.length + separator.length;
+    textCells[3 * id] = pool.add(bytes);
+    textCells[3 * id + 1] = (quoting & QUOTE_ANYWHERE) !== 0 ? pool.add(Buffer.from(text.replace(/"/g, '""'), 'utf8')) : textCells[3 * id]!;
+    textCells[3 * id + 2] = quoting;
+    textBytes += 2 * bytes.length + separator.length;
   }
   const prefixCells = (sources?.prefixes ?? []).map((prefix) => pool.add(prefix));
   const longestPrefix = pool.longest;
@@ -86,7 +90,7 @@ export function wasmLedgerPieces(
   const chains = sources?.chains ?? new Int32Array(0);
   for (let at = 0; at < chains.length; at += CHAIN_WORDS) chains[at + 5] = prefixCells[chains[at + 5]!]!;
   // A row: its cells (the longest of each kind bounds them), its sources, its three lists and the line end.
-  const rowBound = 3 * pool.longest + (sources?.mostSources ?? 0) * (longestPrefix + MAX_DIGITS) + 3 * (1 + textBytes) + 2;
+  const rowBound = 3 * pool.longest + (sources?.mostSources ?? 0) * (longestPrefix + MAX_DIGITS) + 3 * (3 + textBytes) + 2;
   return write(module, { pool, table, sources, textCells, rowBound, chunkBytes, header: Buffer.from(ledgerHeader(bom), 'utf8') });
 }
 
