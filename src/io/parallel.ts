@@ -10,7 +10,7 @@
 // - with a record_id column, no id the worker accepted, nor one of a row it rejected, may have been accepted
 //   by this thread (in its part or an earlier file): then a row of the worker's would be a duplicate that it
 //   could not know of;
-// - UTF-16 files are not split, nor files whose header has a quote.
+// - UTF-16 files are not split, nor files whose header has a quote or a lone CR.
 // The file's SHA-256 is made once it is read, by the worker (done with its part) hashing every byte in order
 // while this thread scores and writes (see readRecords); it must be of as many bytes as the two parts. Both
 // threads and the hash read through the one descriptor readRecords opened, so the parts and the hash are all
@@ -153,6 +153,9 @@ export async function startSecondPart(
   const headerEnd = head.indexOf(0x0a);
   if (headerEnd < 0) return undefined;
   const header = Uint8Array.prototype.slice.call(head, 0, headerEnd + 1);
+  // A lone CR ends the header row for the tokenizer: the worker, borrowing the whole line, would number its
+  // rows from another line than this thread (found by fuzzing).
+  for (let i = 0; i + 1 < header.length; i++) if (header[i] === 0x0d && header[i + 1] !== 0x0a) return undefined;
   const delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : header.filter((b) => b === 0x09).length > header.filter((b) => b === 0x2c).length ? '\t' : ',');
   const fields = headerFields(header, delimiter);
   if (!fields) return undefined;
