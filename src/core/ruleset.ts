@@ -18,13 +18,23 @@ export type Locator = (path: readonly PathSegment[], key?: boolean) => Where;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const num = (v: unknown): Rational | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? Rational.fromNumber(v) : undefined;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const KIND_ZH: Record<string, string> = { unit: '单位', category: '测评项目', item: '测评标准', site: '点位' };
 
 export function buildRuleSet(raw: unknown, locate: Locator): { ruleSet?: RuleSet; diagnostics: Diagnostic[] } {
+  // The rule set's numbers, one Rational per distinct value: hundreds of items share a handful of points and
+  // caps, and scoring works out each (points, cap, count) once (see score's deductionOf).
+  const numbers = new Map<number, Rational>();
+  const num = (v: unknown): Rational | undefined => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+    let value = numbers.get(v);
+    if (value === undefined) {
+      value = Rational.fromNumber(v);
+      numbers.set(v, value);
+    }
+    return value;
+  };
   const diagnostics: Diagnostic[] = [];
   const report = (code: DiagnosticCode, path: PathSegment[], args: Record<string, string | number> = {}, key = false) =>
     diagnostics.push(diagnostic(code, locate(path, key), args));

@@ -1338,13 +1338,17 @@ export function score(input: ScoreInput): ScoreOutput {
   // A repeat is marked only where the multiplier raises it.
   const repeatRaises = options.repeatMultiplier.cmp(Rational.ONE) > 0;
   const itemStats = new Map<string, Omit<ItemStat, 'applied'> & { applied: Rational[] }>();
-  // A month has a few thousand aggregates but far fewer (item, count, repeat) triples: each deduction is
-  // worked out once (bigint arithmetic runs cold here: scoring took ~35 ms whatever the month's size).
-  const deductions = new Map<Item, Map<number, ItemDeduction>>();
+  // A month has a few thousand aggregates but far fewer deductions: each is worked out once per points, cap,
+  // veto, count and repeat (bigint arithmetic runs cold here: scoring took ~35 ms whatever the month's size).
+  // Items share their numbers' objects (the rule set makes one per value), so hundreds of items share a few.
+  // The veto deducts nothing itself; it is in the key because the ledger writes an entry's numbers by it.
+  const deductions = new Map<Rational, Map<Rational | undefined, Map<number, ItemDeduction>>>();
   const deductionOf = (item: Item, n: number, repeat: boolean): ItemDeduction => {
-    let byCount = deductions.get(item);
-    if (byCount === undefined) deductions.set(item, (byCount = new Map()));
-    const key = 2 * n + (repeat ? 1 : 0);
+    let byCap = deductions.get(item.points);
+    if (byCap === undefined) deductions.set(item.points, (byCap = new Map()));
+    let byCount = byCap.get(item.cap);
+    if (byCount === undefined) byCap.set(item.cap, (byCount = new Map()));
+    const key = 4 * n + (repeat ? 2 : 0) + (item.veto ? 1 : 0);
     let deduction = byCount.get(key);
     if (deduction === undefined) {
       const multiplier = repeat ? options.repeatMultiplier : Rational.ONE;

@@ -11,6 +11,7 @@ import { loadRules } from '../../src/io/rules.js';
 import { builtModule } from '../../src/io/wasm-modules.js';
 import { wasmLedgerPieces } from '../../src/report/ledger-wasm.js';
 import { ledgerCsvPieces } from '../../src/report/score-files.js';
+import { ruleSetOf } from '../helpers/rules.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ruleSet = loadRules('rules').ruleSet!;
@@ -178,6 +179,35 @@ describe('ledger.csv written by the WebAssembly module', () => {
     const rows = expectSameLedger(score({ ruleSet, collector })).toString('utf8').split('\r\n');
     const cells = [',"a; 后 ",', ',"尾\u00a0",', ',"\u3000全角",', ',"a; b,c; z z",', ',"\u0020前; a",', ',a; \u3000全角,', ',后 ; 张伟,'];
     for (const cell of cells) expect(rows.filter((row) => row.includes(cell)), cell).toHaveLength(1);
+  });
+
+  it('writes each item\'s own veto cell where items share their points and cap (the rule set shares the numbers)', () => {
+    const rules = ruleSetOf({
+      scoring: { repeat_multiplier: 2, grades: [{ name: '合格', min: 0 }] },
+      units: [{ id: 'J01', name: '人民路街道', group: '街道' }],
+      categories: [{
+        id: 'C02', name: '农贸市场', weight: 1,
+        items: [
+          { code: 'C02-01', text: '划行归市', points: 1, cap: 3 },
+          { code: 'C02-08', text: '重大事故', points: 1, cap: 3, veto: true },
+          { code: 'C02-09', text: '公平秤', points: 1, cap: 3 },
+        ],
+      }],
+      sites: [{ id: 'S01', name: '城南市场', category: 'C02', unit: 'J01' }, { id: 'S02', name: '城北市场', category: 'C02', unit: 'J01' }],
+    });
+    expect(rules.itemByCode.get('C02-08')!.points).toBe(rules.itemByCode.get('C02-01')!.points);
+    const collector = new FindingCollector(rules);
+    const file = collector.fileIndex('a.csv');
+    const add = (site: string, item: string, line: number) => collector.addFinding(collector.siteIndex.get(site)!, collector.itemIndex.get(item)!, 2, file, line, -1, -1, -1, -1);
+    add('S01', 'C02-01', 2);
+    add('S01', 'C02-08', 3);
+    add('S02', 'C02-08', 4);
+    add('S02', 'C02-09', 5);
+    const rows = expectSameLedger(score({ ruleSet: rules, collector })).toString('utf8').split('\r\n').slice(1, -1).map((row) => row.split(','));
+    // 测评标准编号, 数量, 应扣分, 实扣分, 一票否决
+    expect(rows.map((row) => [row[5], row[7], row[10], row[11], row[12]])).toEqual([
+      ['C02-01', '2', '2', '2', '否'], ['C02-08', '2', '2', '2', '是'], ['C02-08', '2', '2', '2', '是'], ['C02-09', '2', '2', '2', '否'],
+    ]);
   });
 
   it('writes the header alone for a month without findings, with and without the byte order mark', () => {
