@@ -6,7 +6,7 @@
 // what this one leaves (see FindingCollector.ledgerSources) and for months with more sources than
 // MAX_WASM_SOURCES.
 
-import { CHAIN_WORDS, MAX_CARRIED_VALUES, type FindingCollector, type LedgerEntry } from '../core/score.js';
+import { CHAIN_WORDS, MAX_CARRIED_VALUES, type FindingCollector, type LedgerEntry, type LedgerSources } from '../core/score.js';
 import { QUOTE_ANYWHERE, quotingOf } from './csv.js';
 import { LedgerCells, ledgerHeader, SOURCE_SEPARATOR } from './ledger-cells.js';
 
@@ -26,6 +26,11 @@ interface LedgerRowsExports {
  * bytes more memory each, and a 5M month has none to spare (its writer is optimised by V8 by then anyway).
  */
 export const MAX_WASM_SOURCES = 1 << 21;
+/**
+ * Nor past this bound on one row's bytes (its two output areas must each hold one): a month whose records are
+ * nearly all one aggregate's, where the JavaScript writer grows its buffer as the row is written.
+ */
+const MAX_ROW_BYTES = 1 << 26;
 const PAGE = 65536;
 /** The most decimal digits of a line (lines are below 2^31). */
 const MAX_DIGITS = 10;
@@ -91,6 +96,7 @@ export function wasmLedgerPieces(
   for (let at = 0; at < chains.length; at += CHAIN_WORDS) chains[at + 5] = prefixCells[chains[at + 5]!]!;
   // A row: its cells (the longest of each kind bounds them), its sources, its three lists and the line end.
   const rowBound = 3 * pool.longest + (sources?.mostSources ?? 0) * (longestPrefix + MAX_DIGITS) + 3 * (3 + textBytes) + 2;
+  if (rowBound > MAX_ROW_BYTES) return undefined;
   return write(module, { pool, table, sources, textCells, rowBound, chunkBytes, header: Buffer.from(ledgerHeader(bom), 'utf8') });
 }
 
@@ -135,7 +141,7 @@ function rowTable(ledger: readonly LedgerEntry[], collector: FindingCollector | 
 interface Laid {
   pool: CellPool;
   table: Int32Array;
-  sources: ReturnType<FindingCollector['ledgerSources']>;
+  sources: LedgerSources | undefined;
   textCells: Int32Array;
   rowBound: number;
   chunkBytes: number;

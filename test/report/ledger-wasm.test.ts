@@ -254,6 +254,12 @@ describe('ledger.csv left to the JavaScript writer', () => {
     }));
   });
 
+  it('leaves a row whose bound is past what the module lays out (a long file name, most records on one pair)', () => {
+    expectLeftToScript(collectorWith(`${'长'.repeat(1_500)}.csv`, (collector, file) => {
+      for (let line = 2; line < 16_000; line++) collector.addFinding(...ids(collector, PAIRS[line % 1_000 === 0 ? 1 : 0]!), 1, file, line, -1, -1, -1, -1);
+    }));
+  });
+
   it('leaves record ids', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'ids.csv');
