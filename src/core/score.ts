@@ -70,7 +70,21 @@ function firstDistinct(list: readonly string[], more: readonly string[]): string
 /** Text ids waiting to be merged into an aggregate's list are merged in batches of this many. */
 const PENDING_BATCH = 64;
 
-/** Sources imported from a part read elsewhere: lines[from, to), each plus `offset`, from `file`. */
+/** A part's blocks of lines (and of their record-id numbers) as its collector kept them (see importPart). */
+interface PartStore {
+  slabs: Int32Array[];
+  blockNext: Int32Array;
+  recordIds?: Int32Array[];
+}
+
+/**
+ * Words per imported segment in FindingCollector.segmentWords: its part's store, its chain's first block, its
+ * size, what to add to each line, its file, what to add to each record-id number, and the next segment of the
+ * same aggregate plus one (0: none).
+ */
+const SEGMENT_WORDS = 7;
+
+/** Sources imported from a part read elsewhere (a view of segmentWords): a chain of lines, each plus `offset`, from `file`. */
 interface Segment {
   /** A chain of `size` lines from block `head`, in another collector's slabs (see CollectedPart). */
   slabs: Int32Array[];
@@ -362,9 +376,15 @@ export class FindingCollector implements FindingSink {
   private carriedBits = new Int32Array(6 * 1024);
   /**
    * Per aggregate: sources imported from parts read elsewhere (see importPart), kept where they arrived
-   * rather than copied, after the aggregate's own; and how many there are.
+   * rather than copied, after the aggregate's own: segments (SEGMENT_WORDS each, no object per aggregate: a city
+   * month's thousands of them cost its garbage collector more than the rest of the import) chained from
+   * firstSegments (index plus one, 0: none) to lastSegments; and how many sources they hold.
    */
-  private readonly segments: (Segment[] | undefined)[] = [];
+  private readonly partStores: PartStore[] = [];
+  private segmentWords = new Int32Array(SEGMENT_WORDS * 1024);
+  private segmentsUsed = 0;
+  private firstSegments = new Int32Array(1024);
+  private lastSegments = new Int32Array(1024);
   private imported = new Int32Array(1024);
   /** Per aggregate and kind: carried text ids not yet merged into the aggregate's sorted list. */
   private readonly pending: (number[] | undefined)[] = [];
@@ -494,8 +514,6 @@ export class FindingCollector implements FindingSink {
     if (slot === this.sizes.length) this.reserve(slot * 2);
     this.lastFiles[slot] = -1;
     this.fileRuns.push(NO_RUNS);
-    // Kept as long as the list: set at random places on import, a shorter array would turn into a dictionary.
-    this.segments.push(undefined);
     if (this.recordIds) this.recordIds.push([]);
     if (this.itemCategory[item] === this.siteCategory[site]) this.cells[site * this.placesPerSite + this.itemPlace[item]!] = slot + 1;
     else this.cellMap.set(site * this.itemCodes.length + item, slot);
@@ -513,6 +531,8 @@ export class FindingCollector implements FindingSink {
     this.tails = grownInt32(this.tails, capacity);
     this.lastFiles = grownInt32(this.lastFiles, capacity);
     this.imported = grownInt32(this.imported, capacity);
+    this.firstSegments = grownInt32(this.firstSegments, capacity);
+    this.lastSegments = grownInt32(this.lastSegments, capacity);
     this.lastLines = grownInt32(this.lastLines, capacity);
     const disorder = new Uint8Array(capacity);
     disorder.set(this.disorder);
@@ -750,16 +770,32 @@ export class FindingCollector implements FindingSink {
       }
     }
     const count = part.counts.length;
-    // At most this many new aggregates: grown once, not doubled step by step.
+    // At most this many new aggregates and segments: grown once, not doubled step by step.
     this.reserve(this.list.length + count);
+    if (this.segmentsUsed + count > this.segmentWords.length / SEGMENT_WORDS) {
+      this.segmentWords = grownInt32(this.segmentWords, Math.max(2 * this.segmentWords.length, SEGMENT_WORDS * (this.segmentsUsed + count)));
+    }
+    const store = this.partStores.push({ slabs: part.slabs, blockNext: part.blockNext, ...(part.recordIds ? { recordIds: part.recordIds } : {}) }) - 1;
     if (part.recordIds && !this.recordIds) this.startRecordIds();
+    const words = this.segmentWords;
     for (let k = 0; k < count; k++) {
       const slot = this.slotFor(part.cells[k * 2]!, part.cells[k * 2 + 1]!);
       this.counts[slot]! += part.counts[k]!;
       const size = part.sizes[k]!;
       if (size > 0) {
-        const segments = this.segments[slot] ?? (this.segments[slot] = []);
-        segments.push({ slabs: part.slabs, blockNext: part.blockNext, head: part.heads[k]!, size, offset: lineOffset, file, recordIds: part.recordIds, idOffset });
+        const segment = this.segmentsUsed++;
+        const at = segment * SEGMENT_WORDS;
+        words[at] = store;
+        words[at + 1] = part.heads[k]!;
+        words[at + 2] = size;
+        words[at + 3] = lineOffset;
+        words[at + 4] = file;
+        words[at + 5] = idOffset;
+        words[at + 6] = 0;
+        const last = this.lastSegments[slot]!;
+        if (last === 0) this.firstSegments[slot] = segment + 1;
+        else words[(last - 1) * SEGMENT_WORDS + 6] = segment + 1;
+        this.lastSegments[slot] = segment + 1;
         this.imported[slot]! += size;
       }
       for (let kind = 0; kind < 3; kind++) {
@@ -839,6 +875,21 @@ export class FindingCollector implements FindingSink {
     copyChain(this.slabs, this.blockNext, this.heads[slot]!, this.sizes[slot]!, out, at, 0);
   }
 
+  /** The segments imported for aggregate `slot`, in the order they came (for the paths that run per entry). */
+  private segmentsOf(slot: number): Segment[] {
+    const segments: Segment[] = [];
+    const words = this.segmentWords;
+    for (let s = this.firstSegments[slot]! - 1; s >= 0; s = words[s * SEGMENT_WORDS + 6]! - 1) {
+      const at = s * SEGMENT_WORDS;
+      const store = this.partStores[words[at]!]!;
+      segments.push({
+        slabs: store.slabs, blockNext: store.blockNext, head: words[at + 1]!, size: words[at + 2]!, offset: words[at + 3]!,
+        file: words[at + 4]!, ...(store.recordIds ? { recordIds: store.recordIds } : {}), idOffset: words[at + 5]!,
+      });
+    }
+    return segments;
+  }
+
   /** An aggregate's sources as (file, line) pairs: its own in arrival order, then the imported ones. */
   private pairsOf(aggregate: FindingAggregate): { files: Int32Array; lines: Int32Array } {
     const size = this.sizes[aggregate.index]!;
@@ -848,7 +899,7 @@ export class FindingCollector implements FindingSink {
     const runs = this.fileRuns[aggregate.index]!;
     for (let r = 0; r < runs.length; r += 2) files.fill(runs[r]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size);
     let at = size;
-    for (const segment of this.segments[aggregate.index] ?? []) {
+    for (const segment of this.segmentsOf(aggregate.index)) {
       copyChain(segment.slabs, segment.blockNext, segment.head, segment.size, lines, at, segment.offset);
       files.fill(segment.file, at, at + segment.size);
       at += segment.size;
@@ -897,7 +948,7 @@ export class FindingCollector implements FindingSink {
     const ids = new Int32Array(this.sizes[aggregate.index]! + this.imported[aggregate.index]!).fill(-1);
     ids.set(own);
     let at = this.sizes[aggregate.index]!;
-    for (const segment of this.segments[aggregate.index] ?? []) {
+    for (const segment of this.segmentsOf(aggregate.index)) {
       if (segment.recordIds) {
         copyChain(segment.recordIds, segment.blockNext, segment.head, segment.size, ids, at, 0);
         if (segment.idOffset !== 0) for (let i = at; i < at + segment.size; i++) if (ids[i]! >= 0) ids[i]! += segment.idOffset;
@@ -959,13 +1010,11 @@ export class FindingCollector implements FindingSink {
     } else {
       // Already in ledger order: the aggregate's own sources block by block, then the imported ones.
       if (size > 0) at = writeChain(out, at, this.slabs, this.blockNext, this.heads[slot]!, size, 0, prefixes, this.fileRuns[slot]!);
-      // Indexed: this runs once per ledger row, mostly before V8 optimises it, where for…of allocates.
-      const segments = this.segments[slot];
-      if (segments !== undefined) {
-        for (let k = 0; k < segments.length; k++) {
-          const segment = segments[k]!;
-          at = writeChain(out, at, segment.slabs, segment.blockNext, segment.head, segment.size, segment.offset, prefixes, plain.wholeFile[segment.file]!);
-        }
+      const words = this.segmentWords;
+      for (let s = this.firstSegments[slot]! - 1; s >= 0; s = words[s * SEGMENT_WORDS + 6]! - 1) {
+        const w = s * SEGMENT_WORDS;
+        const store = this.partStores[words[w]!]!;
+        at = writeChain(out, at, store.slabs, store.blockNext, words[w + 1]!, words[w + 2]!, words[w + 3]!, prefixes, plain.wholeFile[words[w + 4]!]!);
       }
     }
     for (let k = 0; k < skip; k++) out[from - skip + k] = kept[k]!;
@@ -1017,12 +1066,11 @@ export class FindingCollector implements FindingSink {
           addChain(this.slabs, this.blockNext, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
         }
       }
-      const segments = this.segments[slot];
-      if (segments !== undefined) {
-        for (let k = 0; k < segments.length; k++) {
-          const segment = segments[k]!;
-          addChain(segment.slabs, segment.blockNext, segment.head, 0, segment.size, segment.offset, segment.file);
-        }
+      const words = this.segmentWords;
+      for (let s = this.firstSegments[slot]! - 1; s >= 0; s = words[s * SEGMENT_WORDS + 6]! - 1) {
+        const w = s * SEGMENT_WORDS;
+        const store = this.partStores[words[w]!]!;
+        addChain(store.slabs, store.blockNext, words[w + 1]!, 0, words[w + 2]!, words[w + 3]!, words[w + 4]!);
       }
       slotChains[2 * slot] = first;
       slotChains[2 * slot + 1] = used / CHAIN_WORDS - first;
