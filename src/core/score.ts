@@ -386,7 +386,12 @@ export class FindingCollector implements FindingSink {
   private firstSegments = new Int32Array(1024);
   private lastSegments = new Int32Array(1024);
   private imported = new Int32Array(1024);
-  /** Per aggregate and kind: carried text ids not yet merged into the aggregate's sorted list. */
+  /**
+   * Per aggregate and kind: 1 when it carries a text its list does not show yet; the carried text ids of 64
+   * and more not yet merged into the list (smaller ones are in carriedBits).
+   */
+  private stale = new Uint8Array(3 * 1024);
+  private anyStale = false;
   private readonly pending: (number[] | undefined)[] = [];
   /** The same for larger text ids, and how many of them each aggregate and kind remembers. */
   private readonly carried = new PairSet();
@@ -539,6 +544,9 @@ export class FindingCollector implements FindingSink {
     this.disorder = disorder;
     this.carriedBits = grownInt32(this.carriedBits, capacity * 6);
     this.remembered = grownInt32(this.remembered, capacity * 3);
+    const stale = new Uint8Array(capacity * 3);
+    stale.set(this.stale);
+    this.stale = stale;
   }
 
   /**
@@ -587,13 +595,21 @@ export class FindingCollector implements FindingSink {
       const bit = 1 << (id & 31);
       if ((this.carriedBits[word]! & bit) !== 0) return;
       this.carriedBits[word]! |= bit;
-    } else if (!this.rememberLargeId(key, id)) {
+      // Ids below 64 stay in the bits, which settleAll() reads: no array per aggregate and kind.
+      this.markStale(key);
       return;
     }
+    if (!this.rememberLargeId(key, id)) return;
+    this.markStale(key);
     let pending = this.pending[key];
     if (pending === undefined) pending = this.pending[key] = [];
     pending.push(id);
     if (pending.length >= PENDING_BATCH) this.settle(key);
+  }
+
+  private markStale(key: number): void {
+    this.stale[key] = 1;
+    this.anyStale = true;
   }
 
   /** False when text id `id` (≥ 64) was carried for `key` already. */
@@ -608,7 +624,9 @@ export class FindingCollector implements FindingSink {
 
   /** Merges every pending text id into its aggregate's list, ordering texts once for all of them. */
   private settleAll(): void {
-    if (!this.pending.some((ids) => ids !== undefined)) return;
+    if (!this.anyStale) return;
+    this.anyStale = false;
+    const keys = 3 * this.list.length;
     // Default sort orders strings by UTF-16 code units, as `<` does.
     const sorted = [...this.texts].sort();
     if (this.texts.length <= 64) {
@@ -620,9 +638,9 @@ export class FindingCollector implements FindingSink {
       const ranks = new Int32Array(64);
       // Large months give many aggregates the same texts (every inspector, say): one list per bit set.
       const lists = new Map<number, Map<number, string[]>>();
-      for (let key = 0; key < this.pending.length; key++) {
-        if (this.pending[key] === undefined) continue;
-        this.pending[key] = undefined;
+      for (let key = 0; key < keys; key++) {
+        if (this.stale[key] === 0) continue;
+        this.stale[key] = 0;
         const lowBits = this.carriedBits[key * 2]!;
         const highBits = this.carriedBits[key * 2 + 1]!;
         let byHigh = lists.get(lowBits);
@@ -659,17 +677,25 @@ export class FindingCollector implements FindingSink {
     }
     const rank = new Int32Array(this.texts.length);
     sorted.forEach((text, i) => (rank[this.textIds.get(text)!] = i));
-    for (let key = 0; key < this.pending.length; key++) {
-      const pending = this.pending[key];
-      if (pending === undefined) continue;
+    for (let key = 0; key < keys; key++) {
+      if (this.stale[key] === 0) continue;
+      this.stale[key] = 0;
+      const pending = this.pending[key] ?? [];
       this.pending[key] = undefined;
       const aggregate = this.list[(key / 3) | 0]!;
       const kind = key % 3;
       const list = kind === 0 ? aggregate.inspectors : kind === 1 ? aggregate.notes : aggregate.photos;
-      // Ranks sort as numbers (a typed array's own sort), and name their texts through `sorted`.
-      const ranks = new Int32Array(list.length + pending.length);
+      // The list so far, the texts of the bits (ids below 64: any already in the list, or once cut from it as
+      // past the first MAX_CARRIED_VALUES of fewer texts, change nothing) and the pending larger ids. Ranks
+      // sort as numbers (a typed array's own sort), and name their texts through `sorted`.
+      const bits: number[] = [];
+      for (let half = 0; half < 2; half++) {
+        for (let word = this.carriedBits[key * 2 + half]!; word !== 0; word &= word - 1) bits.push(half * 32 + 31 - Math.clz32(word & -word));
+      }
+      const ranks = new Int32Array(list.length + bits.length + pending.length);
       list.forEach((text, i) => (ranks[i] = rank[this.textIds.get(text)!]!));
-      pending.forEach((id, i) => (ranks[list.length + i] = rank[id]!));
+      bits.forEach((id, i) => (ranks[list.length + i] = rank[id]!));
+      pending.forEach((id, i) => (ranks[list.length + bits.length + i] = rank[id]!));
       ranks.sort();
       const merged: string[] = [];
       for (let i = 0; i < ranks.length && merged.length < MAX_CARRIED_VALUES; i++) {
