@@ -798,7 +798,9 @@ export class FindingCollector implements FindingSink {
     // (`far`) are carried one by one as well.
     const tables = new Int32Array(8 * 256 * 2);
     const far = new Int32Array(2);
-    for (let id = 0; id < Math.min(64, known); id++) {
+    // A part whose ids are this collector's (the fused reader's, read on this thread) needs no tables.
+    const sameIds = mapped === undefined;
+    for (let id = 0; id < (sameIds ? 0 : Math.min(64, known)); id++) {
       const mine = idOf(id);
       if (mine >= 64) {
         far[id >> 5]! |= 1 << (id & 31);
@@ -842,7 +844,20 @@ export class FindingCollector implements FindingSink {
         const key = k * 3 + kind;
         const low = part.carriedBits[key * 2]!;
         const high = part.carriedBits[key * 2 + 1]!;
-        if ((low | high) !== 0) this.carryBits(slot * 3 + kind, low, high, tables, far, idOf);
+        if ((low | high) === 0) {
+          // Nothing carried.
+        } else if (sameIds) {
+          // The same ids: the bits are ORed in, and the list is stale if they add any (see carry).
+          const word = (slot * 3 + kind) * 2;
+          const carried = this.carriedBits;
+          if ((low & ~carried[word]!) !== 0 || (high & ~carried[word + 1]!) !== 0) {
+            carried[word]! |= low;
+            carried[word + 1]! |= high;
+            this.markStale(slot * 3 + kind);
+          }
+        } else {
+          this.carryBits(slot * 3 + kind, low, high, tables, far, idOf);
+        }
         for (let t = part.textStarts[key]!; t < part.textStarts[key + 1]!; t++) this.carry(slot * 3 + kind, idOf(part.textIds[t]!));
       }
     }
