@@ -38,7 +38,7 @@ export interface CollectedPart {
   /** Per aggregate: its first block and how many lines it has, in the part's block chains. */
   heads: Int32Array;
   sizes: Int32Array;
-  /** The block chains themselves (handed over, not copied). */
+  /** The links of the part's blocks in use (its length is how many), and the blocks (handed over, not copied). */
   blockNext: Int32Array;
   slabs: Int32Array[];
   /** Text ids below 64 carried, per aggregate and kind (k × 3 + kind), as two words of bits each. */
@@ -71,9 +71,7 @@ function firstDistinct(list: readonly string[], more: readonly string[]): string
 const PENDING_BATCH = 64;
 
 /** A part's blocks of lines (and of their record-id numbers) as its collector kept them (see importPart). */
-interface PartStore {
-  slabs: Int32Array[];
-  blockNext: Int32Array;
+interface PartStore extends LineStore {
   recordIds?: Int32Array[];
 }
 
@@ -106,8 +104,10 @@ const NO_RUNS: number[] = [];
 
 /** Lines as a collector or a part keeps them: blocks of BLOCK_LINES in slabs, linked per aggregate. */
 export interface LineStore {
-  slabs: readonly Int32Array[];
+  slabs: Int32Array[];
   blockNext: Int32Array;
+  /** How many blocks are in use (the rest of the slabs is room). */
+  blocks: number;
 }
 
 /** Words per chain in LedgerSources.chains. */
@@ -776,7 +776,7 @@ export class FindingCollector implements FindingSink {
     }
     return {
       visited: this.visited, cells, counts: this.counts.slice(0, count), heads: this.heads.slice(0, count),
-      sizes: this.sizes.slice(0, count), blockNext: this.blockNext, slabs: this.slabs,
+      sizes: this.sizes.slice(0, count), blockNext: this.blockNext.subarray(0, this.blocksUsed), slabs: this.slabs,
       carriedBits: this.carriedBits.slice(0, count * 6), textStarts, textIds, texts: this.texts,
     };
   }
@@ -817,7 +817,9 @@ export class FindingCollector implements FindingSink {
     if (this.segmentsUsed + count > this.segmentWords.length / SEGMENT_WORDS) {
       this.segmentWords = grownInt32(this.segmentWords, Math.max(2 * this.segmentWords.length, SEGMENT_WORDS * (this.segmentsUsed + count)));
     }
-    const store = this.partStores.push({ slabs: part.slabs, blockNext: part.blockNext, ...(part.recordIds ? { recordIds: part.recordIds } : {}) }) - 1;
+    const store = this.partStores.push({
+      slabs: part.slabs, blockNext: part.blockNext, blocks: part.blockNext.length, ...(part.recordIds ? { recordIds: part.recordIds } : {}),
+    }) - 1;
     if (part.recordIds && !this.recordIds) this.startRecordIds();
     const words = this.segmentWords;
     for (let k = 0; k < count; k++) {
@@ -1093,11 +1095,12 @@ export class FindingCollector implements FindingSink {
     let lastStore = -1;
     let chains = new Int32Array(CHAIN_WORDS * count * 2);
     let used = 0;
-    const addChain = (slabs: readonly Int32Array[], blockNext: Int32Array, head: number, first: number, end: number, offset: number, file: number) => {
-      if (slabs !== lastSlabs) {
-        lastSlabs = slabs;
-        lastStore = stores.findIndex((store) => store.slabs === slabs);
-        if (lastStore < 0) lastStore = stores.push({ slabs, blockNext }) - 1;
+    const own: LineStore = { slabs: this.slabs, blockNext: this.blockNext, blocks: this.blocksUsed };
+    const addChain = (store: LineStore, head: number, first: number, end: number, offset: number, file: number) => {
+      if (store.slabs !== lastSlabs) {
+        lastSlabs = store.slabs;
+        lastStore = stores.findIndex((known) => known.slabs === store.slabs);
+        if (lastStore < 0) lastStore = stores.push(store) - 1;
       }
       if (used + CHAIN_WORDS > chains.length) chains = grownInt32(chains, 2 * chains.length);
       chains[used] = lastStore;
@@ -1118,14 +1121,13 @@ export class FindingCollector implements FindingSink {
       if (size > 0) {
         const runs = this.fileRuns[slot]!;
         for (let r = 0; r < runs.length; r += 2) {
-          addChain(this.slabs, this.blockNext, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
+          addChain(own, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
         }
       }
       const words = this.segmentWords;
       for (let s = this.firstSegments[slot]! - 1; s >= 0; s = words[s * SEGMENT_WORDS + 6]! - 1) {
         const w = s * SEGMENT_WORDS;
-        const store = this.partStores[words[w]!]!;
-        addChain(store.slabs, store.blockNext, words[w + 1]!, 0, words[w + 2]!, words[w + 3]!, words[w + 4]!);
+        addChain(this.partStores[words[w]!]!, words[w + 1]!, 0, words[w + 2]!, words[w + 3]!, words[w + 4]!);
       }
       slotChains[2 * slot] = first;
       slotChains[2 * slot + 1] = used / CHAIN_WORDS - first;

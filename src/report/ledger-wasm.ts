@@ -6,7 +6,7 @@
 // what this one leaves (see FindingCollector.ledgerSources) and for months with more sources than
 // MAX_WASM_SOURCES.
 
-import { CHAIN_WORDS, MAX_CARRIED_VALUES, type FindingCollector, type LedgerEntry, type LedgerSources } from '../core/score.js';
+import { BLOCK_LINES, CHAIN_WORDS, MAX_CARRIED_VALUES, SLAB_BLOCKS, type FindingCollector, type LedgerEntry, type LedgerSources } from '../core/score.js';
 import { QUOTE_ANYWHERE, quotingOf } from './csv.js';
 import { LedgerCells, ledgerHeader, SOURCE_SEPARATOR } from './ledger-cells.js';
 
@@ -148,8 +148,11 @@ interface Laid {
   header: Buffer;
 }
 
-/** Lays `laid` out in a new instance of the module and hands out the chunks it writes. */
-function write(module: WebAssembly.Module, laid: Laid): Generator<Uint8Array> {
+/**
+ * Lays `laid` out in a new instance of the module and hands out the chunks it writes; undefined when its
+ * memory cannot grow that large.
+ */
+function write(module: WebAssembly.Module, laid: Laid): Generator<Uint8Array> | undefined {
   const { pool, table, sources, textCells, header, chunkBytes } = laid;
   const wasm = new WebAssembly.Instance(module).exports as unknown as LedgerRowsExports;
   const stores = sources?.stores ?? [];
@@ -164,11 +167,13 @@ function write(module: WebAssembly.Module, laid: Laid): Generator<Uint8Array> {
   const storesAt = align8(poolAt + pool.used);
   let at = storesAt + 8 * stores.length;
   const storeWords: number[] = [];
+  // Only the blocks in use are copied: a part's last slab is mostly room, and a month of many small files
+  // has a part each.
   for (const store of stores) {
     const linksAt = align8(at);
-    const blocksAt = linksAt + 4 * store.blockNext.length;
+    const blocksAt = linksAt + 4 * store.blocks;
     storeWords.push(linksAt, blocksAt);
-    at = blocksAt + 4 * store.slabs.reduce((sum, slab) => sum + slab.length, 0);
+    at = blocksAt + 4 * BLOCK_LINES * store.blocks;
   }
   const chainsAt = align8(at);
   const slotChainsAt = chainsAt + 4 * chains.length;
@@ -179,18 +184,22 @@ function write(module: WebAssembly.Module, laid: Laid): Generator<Uint8Array> {
   const outputBytes = align8(Math.max(chunkBytes, header.length) + laid.rowBound);
   const outputs = [align8(tableAt + 4 * table.length), 0];
   outputs[1] = outputs[0]! + outputBytes;
-  wasm.memory.grow(Math.ceil((outputs[1] + outputBytes) / PAGE) - wasm.memory.buffer.byteLength / PAGE);
+  try {
+    wasm.memory.grow(Math.ceil((outputs[1] + outputBytes) / PAGE) - wasm.memory.buffer.byteLength / PAGE);
+  } catch {
+    // Past what a module's memory can hold (4 GiB): the JavaScript writer grows as it writes.
+    return undefined;
+  }
   const buffer = wasm.memory.buffer;
   const words = (address: number, values: ArrayLike<number>) => new Int32Array(buffer, address, values.length).set(values);
   words(cellsAt, pool.words);
   new Uint8Array(buffer, poolAt, pool.used).set(pool.bytes.subarray(0, pool.used));
   words(storesAt, storeWords);
   stores.forEach((store, k) => {
-    words(storeWords[2 * k]!, store.blockNext);
-    let blocksAt = storeWords[2 * k + 1]!;
-    for (const slab of store.slabs) {
-      words(blocksAt, slab);
-      blocksAt += 4 * slab.length;
+    words(storeWords[2 * k]!, store.blockNext.subarray(0, store.blocks));
+    const blocksAt = storeWords[2 * k + 1]!;
+    for (let slab = 0, first = 0; first < store.blocks; slab++, first += SLAB_BLOCKS) {
+      words(blocksAt + 4 * BLOCK_LINES * first, store.slabs[slab]!.subarray(0, BLOCK_LINES * Math.min(SLAB_BLOCKS, store.blocks - first)));
     }
   });
   words(chainsAt, chains);
