@@ -1090,20 +1090,13 @@ export class FindingCollector implements FindingSink {
     const plain = this.plainSources(separator);
     if (plain === undefined || !plain.inNaturalOrder) return undefined;
     const count = this.list.length;
-    const stores: LineStore[] = [];
-    let lastSlabs: readonly Int32Array[] | undefined;
-    let lastStore = -1;
+    // Store 0 is this collector's own lines, store p + 1 those of imported part p.
+    const stores: LineStore[] = [{ slabs: this.slabs, blockNext: this.blockNext, blocks: this.slabs.length > 0 ? this.blocksUsed : 0 }, ...this.partStores];
     let chains = new Int32Array(CHAIN_WORDS * count * 2);
     let used = 0;
-    const own: LineStore = { slabs: this.slabs, blockNext: this.blockNext, blocks: this.blocksUsed };
-    const addChain = (store: LineStore, head: number, first: number, end: number, offset: number, file: number) => {
-      if (store.slabs !== lastSlabs) {
-        lastSlabs = store.slabs;
-        lastStore = stores.findIndex((known) => known.slabs === store.slabs);
-        if (lastStore < 0) lastStore = stores.push(store) - 1;
-      }
+    const addChain = (store: number, head: number, first: number, end: number, offset: number, file: number) => {
       if (used + CHAIN_WORDS > chains.length) chains = grownInt32(chains, 2 * chains.length);
-      chains[used] = lastStore;
+      chains[used] = store;
       chains[used + 1] = head;
       chains[used + 2] = first;
       chains[used + 3] = end;
@@ -1121,13 +1114,13 @@ export class FindingCollector implements FindingSink {
       if (size > 0) {
         const runs = this.fileRuns[slot]!;
         for (let r = 0; r < runs.length; r += 2) {
-          addChain(own, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
+          addChain(0, this.heads[slot]!, runs[r + 1]!, r + 2 < runs.length ? runs[r + 3]! : size, 0, runs[r]!);
         }
       }
       const words = this.segmentWords;
       for (let s = this.firstSegments[slot]! - 1; s >= 0; s = words[s * SEGMENT_WORDS + 6]! - 1) {
         const w = s * SEGMENT_WORDS;
-        addChain(this.partStores[words[w]!]!, words[w + 1]!, 0, words[w + 2]!, words[w + 3]!, words[w + 4]!);
+        addChain(words[w]! + 1, words[w + 1]!, 0, words[w + 2]!, words[w + 3]!, words[w + 4]!);
       }
       slotChains[2 * slot] = first;
       slotChains[2 * slot + 1] = used / CHAIN_WORDS - first;
